@@ -1,0 +1,123 @@
+"""Word lists that drive the sieves and speaker parsing, loaded from plain TSV data files.
+
+Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, tab-separated columns:
+
+- ``cues.tsv``: cue lemma, class (speech / write / assert / intend / evidence)
+- ``ranks.tsv``: rank or honorific as written, its normalised form ("Lie. Gen." → "Lt. Gen.")
+- ``titles.tsv``: role title (lower-case, may be several words), class
+- ``org_heads.tsv``: head words of organisation names
+- ``document_heads.tsv``: head words of document/outlet sources ("statement", "newspaper")
+- ``nominal_sources.tsv``: common nouns that can stand as an unnamed speaker ("officials")
+
+Extend them without editing the package::
+
+    lex = Lexicons.default().extend(cues={"opine": "speech"}, titles={"press attaché": "spokes"})
+    Extractor(lexicons=lex)
+
+or point :meth:`Lexicons.from_dir` at a directory holding files of the same names (missing files
+fall back to the defaults).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
+import attrs
+
+__all__ = ["DATA_DIR", "Lexicons", "read_table"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: cue classes used unless the caller chooses others
+DEFAULT_CUE_CLASSES = frozenset({"speech", "write", "assert", "intend"})
+
+
+def read_table(path: Path, columns: int) -> list[tuple[str, ...]]:
+    """Rows of a TSV lexicon file; short rows are padded with their first column."""
+    rows: list[tuple[str, ...]] = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in raw.rstrip("\n").split("\t")]
+        if not parts[0]:
+            raise ValueError(f"{path}:{lineno}: empty first column")
+        while len(parts) < columns:
+            parts.append(parts[0])
+        rows.append(tuple(parts[:columns]))
+    return rows
+
+
+def _freeze_map(value: Mapping[str, str]) -> Mapping[str, str]:
+    return dict(value)
+
+
+@attrs.frozen(slots=True)
+class Lexicons:
+    """All word lists, as immutable lookups. Build with :meth:`default`, :meth:`from_dir`, :meth:`extend`."""
+
+    cues: Mapping[str, str] = attrs.field(converter=_freeze_map)
+    ranks: Mapping[str, str] = attrs.field(converter=_freeze_map)
+    titles: Mapping[str, str] = attrs.field(converter=_freeze_map)
+    org_heads: frozenset[str] = attrs.field(converter=frozenset)
+    document_heads: frozenset[str] = attrs.field(converter=frozenset)
+    nominal_sources: frozenset[str] = attrs.field(converter=frozenset)
+    cue_classes: frozenset[str] = attrs.field(converter=frozenset, default=DEFAULT_CUE_CLASSES)
+
+    @classmethod
+    def default(cls) -> Lexicons:
+        return _default()
+
+    @classmethod
+    def from_dir(cls, directory: str | Path) -> Lexicons:
+        """Load lexicons from ``directory``; a file it lacks comes from the bundled defaults."""
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise FileNotFoundError(f"lexicon directory not found: {directory}")
+
+        def pick(name: str) -> Path:
+            p = directory / name
+            return p if p.is_file() else DATA_DIR / name
+
+        return cls(
+            cues={r[0].lower(): r[1] for r in read_table(pick("cues.tsv"), 2)},
+            ranks={r[0]: r[1] for r in read_table(pick("ranks.tsv"), 2)},
+            titles={r[0].lower(): r[1] for r in read_table(pick("titles.tsv"), 2)},
+            org_heads={r[0].lower() for r in read_table(pick("org_heads.tsv"), 1)},
+            document_heads={r[0].lower() for r in read_table(pick("document_heads.tsv"), 1)},
+            nominal_sources={r[0].lower() for r in read_table(pick("nominal_sources.tsv"), 1)},
+        )
+
+    def extend(
+        self,
+        *,
+        cues: Mapping[str, str] | None = None,
+        ranks: Mapping[str, str] | None = None,
+        titles: Mapping[str, str] | None = None,
+        org_heads: Iterable[str] = (),
+        document_heads: Iterable[str] = (),
+        nominal_sources: Iterable[str] = (),
+        cue_classes: Iterable[str] | None = None,
+    ) -> Lexicons:
+        """A copy with entries added (or, for the mappings, replaced)."""
+        return Lexicons(
+            cues={**self.cues, **{k.lower(): v for k, v in (cues or {}).items()}},
+            ranks={**self.ranks, **(ranks or {})},
+            titles={**self.titles, **{k.lower(): v for k, v in (titles or {}).items()}},
+            org_heads=self.org_heads | {w.lower() for w in org_heads},
+            document_heads=self.document_heads | {w.lower() for w in document_heads},
+            nominal_sources=self.nominal_sources | {w.lower() for w in nominal_sources},
+            cue_classes=self.cue_classes if cue_classes is None else frozenset(cue_classes),
+        )
+
+    def is_cue(self, lemma: str) -> bool:
+        """True if ``lemma`` is a cue verb of an enabled class."""
+        cls = self.cues.get(lemma.lower())
+        return cls is not None and cls in self.cue_classes
+
+
+@cache
+def _default() -> Lexicons:
+    return Lexicons.from_dir(DATA_DIR)
