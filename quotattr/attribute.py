@@ -1,13 +1,142 @@
-"""Orchestrates the stages after stanza (placeholder while the engine is written)."""
+"""Runs the stages after stanza and assembles the :class:`~quotattr.model.Result`.
+
+stanza Document ─► document view ─► quote spans ─► sieves ─► conflict resolution ─► speakers ─► Result
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import regex
+
+from quotattr.document import DocView, build_view
 from quotattr.lexicons import Lexicons
-from quotattr.model import Result
+from quotattr.model import Attribution, Cue, Result, Span, Speaker
+from quotattr.quotes import find_quotes
+from quotattr.sieves import Candidate, Context, ordered
+from quotattr.sieves.direct import classify_quotes
+from quotattr.speakers import ParsedMention, SpeakerCluster, build_speakers, parse_mention, resolve
+
+__all__ = ["attribute", "body_paragraphs", "resolve_conflicts"]
+
+_CAPTION = regex.compile(
+    r"(?i)(?:^|\s)(?:photo|photograph|image|picture|credit|illustration|video)s?\s*(?:by)?\s*:|"
+    r"\((?:AP|Reuters|AFP|Getty)[^)]*(?:photo|images?)[^)]*\)|getty images|^\s*◄|^\s*back to\b"
+)
+_BODY_END = tuple(".?!\"”’»)…:;'")
+HEADLINE_MAX_WORDS = 40
+
+
+def body_paragraphs(view: DocView) -> list[bool]:
+    """Per paragraph: True for running text; False for headlines, captions, bylines, navigation."""
+    out: list[bool] = []
+    for k in range(len(view.paragraph_starts)):
+        start, end = view.paragraph_span(k)
+        para = view.text[start:end].strip()
+        if not para:
+            out.append(False)
+            continue
+        if _CAPTION.search(para):
+            out.append(False)
+            continue
+        ends_like_prose = para.endswith(_BODY_END)
+        out.append(ends_like_prose or len(para.split()) >= HEADLINE_MAX_WORDS)
+    return out
+
+
+def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
+    """Keep the strongest candidate per content; drop attributions nested inside a direct quote."""
+    direct_spans = [c for c in cands if c.quote is not None]
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: -c.confidence):
+        if c.quote is None and any(
+            d.start <= c.start and c.end <= d.end for d in direct_spans
+        ):
+            continue
+        if any(k.content == c.content for k in kept):
+            continue
+        if any(
+            k.start < c.end and c.start < k.end and not _nested(k, c) and k.cue_word == c.cue_word
+            for k in kept
+        ):
+            continue
+        kept.append(c)
+    kept.sort(key=lambda c: (c.start, c.end))
+    return kept
+
+
+def _nested(a: Candidate, b: Candidate) -> bool:
+    return (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+
+
+def _root(c: Candidate) -> Candidate:
+    seen = 0
+    while c.inherit_from is not None and c.mention is None and seen < 50:
+        c = c.inherit_from
+        seen += 1
+    return c
 
 
 def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: str | None = None) -> Result:
-    source = text if text is not None else doc.text
-    return Result(text=source, doc_id=doc_id)
+    """Attributions of an annotated stanza Document (``text``: the caller's original string)."""
+    source = doc.text if text is None else text
+    if source is None:
+        raise ValueError("the stanza Document carries no text")
+    view = build_view(doc, source)
+    _check_annotations(view)
+    direct, fragments = classify_quotes(view, lexicons, find_quotes(source))
+    ctx = Context(view, lexicons, direct, fragments, body_paragraphs(view))
+    for _name, sieve in ordered():
+        ctx.found.extend(sieve(ctx))
+    cands = resolve_conflicts(ctx.found)
+
+    # speakers: parse each distinct mention once, cluster them, freeze one Speaker per cluster
+    parsed: dict[tuple[int, int], ParsedMention] = {}
+    for c in cands:
+        if c.mention is not None and c.mention not in parsed:
+            parsed[c.mention] = parse_mention(view, c.mention[0], c.mention[1], lexicons)
+    keys = sorted(parsed, key=lambda r: r)
+    clusters = resolve([parsed[k] for k in keys], view, lexicons)
+    cluster_of: dict[tuple[int, int], SpeakerCluster | None] = dict(zip(keys, clusters, strict=True))
+    speakers = build_speakers([c for c in clusters if c is not None])
+
+    attributions: list[Attribution] = []
+    for c in cands:
+        root = _root(c)
+        cluster = cluster_of.get(root.mention) if root.mention is not None else None
+        speaker: Speaker | None = speakers.get(id(cluster)) if cluster is not None else None
+        conf = c.confidence
+        if speaker is not None and not speaker.resolved:
+            conf *= 0.7
+        attributions.append(
+            Attribution(
+                content=tuple(Span.of(source, a, b) for a, b in c.content),
+                kind=c.kind,
+                cue=None if c.cue is None else Cue(Span.of(source, *c.cue), c.cue_lemma),
+                speaker=speaker,
+                mention=None if c.mention is None else _words_span(view, c.mention),
+                addressee=None if c.addressee is None else _words_span(view, c.addressee),
+                confidence=round(min(1.0, max(0.0, conf)), 3),
+                sentence_index=c.sentence,
+                paragraph_index=view.paragraph_of(c.start),
+                sieve=c.sieve,
+            )
+        )
+    used = {id(a.speaker): a.speaker for a in attributions if a.speaker is not None}
+    ordered_speakers = sorted(used.values(), key=lambda s: int(s.id[1:]))
+    return Result(text=source, attributions=tuple(attributions), speakers=tuple(ordered_speakers), doc_id=doc_id)
+
+
+def _words_span(view: DocView, words: tuple[int, int]) -> Span:
+    return Span.of(view.text, view.words[words[0]].start, view.words[words[1]].end)
+
+
+def _check_annotations(view: DocView) -> None:
+    if not view.words:
+        return
+    sample = view.words[: min(50, len(view.words))]
+    if all(w.deprel == "dep" and w.head == -1 for w in sample):
+        raise ValueError(
+            "the stanza Document has no dependency parse: quotattr needs the processors "
+            "tokenize, mwt, pos, lemma, depparse and ner"
+        )

@@ -1,0 +1,186 @@
+"""Stage 2: a flat, read-only view of a ``stanza.Document`` that the later stages work on.
+
+Words are numbered across the whole document; heads and children use those global indices.
+Character offsets refer to the caller's original text (stanza reports offsets on the string it was
+given; multi-word tokens such as "don't" give each word the offsets of the whole token).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import regex
+
+__all__ = ["DocView", "Entity", "Word", "build_view"]
+
+_PARAGRAPH_BREAK = regex.compile(r"\n[^\S\n]*\n|\r\n[^\S\r\n]*\r\n|\n")
+
+
+@attrs.frozen(slots=True)
+class Word:
+    """One syntactic word with its annotations and global indices."""
+
+    i: int
+    text: str
+    lemma: str
+    upos: str
+    xpos: str
+    head: int  #: global index of the head, -1 for the root
+    deprel: str
+    start: int
+    end: int
+    sent: int
+    ner: str  #: BIOES tag of the word's token ("O", "B-PER", ...)
+
+
+@attrs.frozen(slots=True)
+class Entity:
+    """A named entity: type, character span, and the global word range [first, last]."""
+
+    type: str
+    start: int
+    end: int
+    first: int
+    last: int
+    text: str
+
+
+@attrs.define(slots=True)
+class DocView:
+    """Words, sentences, paragraphs and entities of one document."""
+
+    text: str
+    words: list[Word]
+    children: list[list[int]]
+    sentences: list[tuple[int, int]]  #: (first word, last word + 1) per sentence
+    entities: list[Entity]
+    paragraph_starts: list[int]  #: character offset where each paragraph begins
+    _word_starts: list[int] = attrs.field(factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        self._word_starts = [w.start for w in self.words]
+
+    # -- positions -------------------------------------------------------------------------------
+    def paragraph_of(self, char: int) -> int:
+        """Index of the paragraph holding character ``char``."""
+        return max(0, bisect.bisect_right(self.paragraph_starts, char) - 1)
+
+    def paragraph_span(self, index: int) -> tuple[int, int]:
+        start = self.paragraph_starts[index]
+        end = self.paragraph_starts[index + 1] if index + 1 < len(self.paragraph_starts) else len(self.text)
+        return start, end
+
+    def word_at(self, char: int) -> int | None:
+        """Index of the word covering ``char`` (or None)."""
+        k = bisect.bisect_right(self._word_starts, char) - 1
+        if k >= 0 and self.words[k].start <= char < self.words[k].end:
+            return k
+        return None
+
+    def words_in(self, start: int, end: int) -> range:
+        """Global indices of the words lying inside characters [start, end)."""
+        lo = bisect.bisect_left(self._word_starts, start)
+        hi = lo
+        while hi < len(self.words) and self.words[hi].end <= end:
+            hi += 1
+        return range(lo, hi)
+
+    def first_word_from(self, char: int) -> int:
+        """Index of the first word starting at or after ``char`` (len(words) if none)."""
+        return bisect.bisect_left(self._word_starts, char)
+
+    def sentence_bounds(self, sent: int) -> tuple[int, int]:
+        return self.sentences[sent]
+
+    def subtree(self, root: int, *, exclude_rels: frozenset[str] = frozenset()) -> list[int]:
+        """Sorted indices of ``root``'s subtree; children whose deprel is excluded are cut off."""
+        out: list[int] = []
+        stack = [root]
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if node in seen:  # malformed trees must not loop
+                continue
+            seen.add(node)
+            out.append(node)
+            for child in self.children[node]:
+                if self.words[child].deprel.split(":")[0] not in exclude_rels:
+                    stack.append(child)
+        return sorted(out)
+
+    def deps(self, head: int, *rels: str) -> list[int]:
+        """Children of ``head`` whose deprel (or its base before ':') is one of ``rels``."""
+        wanted = set(rels)
+        return [
+            c for c in self.children[head] if self.words[c].deprel in wanted or self.words[c].deprel.split(":")[0] in wanted
+        ]
+
+    def entity_at(self, word: int) -> Entity | None:
+        for ent in self.entities:
+            if ent.first <= word <= ent.last:
+                return ent
+        return None
+
+    def span_text(self, first: int, last: int) -> tuple[int, int]:
+        """Character span of words [first, last] inclusive."""
+        return self.words[first].start, self.words[last].end
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        if m.end() < len(text):
+            starts.append(m.end())
+    return starts
+
+
+def build_view(doc: Any, text: str | None = None) -> DocView:
+    """Flatten a stanza Document. ``text`` is the caller's string (defaults to ``doc.text``)."""
+    source = doc.text if text is None else text
+    words: list[Word] = []
+    sentences: list[tuple[int, int]] = []
+    for s_idx, sentence in enumerate(doc.sentences):
+        base = len(words)
+        for token in sentence.tokens:
+            t_start, t_end = token.start_char, token.end_char
+            for word in token.words:
+                head = int(word.head) if word.head is not None else 0
+                words.append(
+                    Word(
+                        i=len(words),
+                        text=word.text,
+                        lemma=(word.lemma or word.text),
+                        upos=word.upos or "X",
+                        xpos=word.xpos or "",
+                        head=base + head - 1 if head > 0 else -1,
+                        deprel=word.deprel or "dep",
+                        start=int(t_start),
+                        end=int(t_end),
+                        sent=s_idx,
+                        ner=getattr(token, "ner", None) or "O",
+                    )
+                )
+        sentences.append((base, len(words)))
+    children: list[list[int]] = [[] for _ in words]
+    for w in words:
+        if 0 <= w.head < len(words) and w.head != w.i:
+            children[w.head].append(w.i)
+    entities = _entities(doc, words)
+    return DocView(source, words, children, sentences, entities, _paragraph_starts(source))
+
+
+def _entities(doc: Any, words: Sequence[Word]) -> list[Entity]:
+    starts = [w.start for w in words]
+    out: list[Entity] = []
+    for ent in getattr(doc, "ents", None) or ():
+        first = bisect.bisect_left(starts, ent.start_char)
+        last = first
+        while last + 1 < len(words) and words[last + 1].end <= ent.end_char:
+            last += 1
+        if first >= len(words):
+            continue
+        out.append(Entity(ent.type, int(ent.start_char), int(ent.end_char), first, last, ent.text))
+    return out

@@ -1,0 +1,251 @@
+"""Noun-phrase finding for speaker mentions and addressees.
+
+Compact parsers misattach long appositive subjects (“…,” Maj. Gen. Tahsin Khafaji, spokesman for
+Iraq’s Joint Operation Command, told reporters → "Command" as the subject of "told"), so mentions
+are found on the surface first — a left or right scan over POS tags that knows appositive commas and
+"of/for/at" attachments — and the parse is used to confirm or, where the surface finds nothing, to
+supply the phrase. All functions return inclusive word ranges ``(first, last)`` or None.
+"""
+
+from __future__ import annotations
+
+from quotattr.document import DocView
+from quotattr.lexicons import Lexicons
+from quotattr.quotes import is_quote_char
+
+__all__ = ["PERSONAL_PRONOUNS", "mention_for_cue", "np_left", "np_right", "subject_of"]
+
+NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "DET", "NUM"})
+PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you", "who"})
+#: words that may stand between a subject and its verb ("Khafaji also explained")
+SKIP_BEFORE_CUE = frozenset(
+    {"also", "later", "then", "again", "further", "previously", "recently", "earlier", "repeatedly",
+     "similarly", "once", "still", "even", "now", "reportedly", "publicly", "privately", "separately",
+     "has", "had", "have", "was", "is", "would", "will", "did", "does", "do", "may", "might", "could",
+     "had", "also", "often", "first", "last", "flatly", "simply", "just", "has", "been", "not", "n't",
+     "never", "already", "subsequently", "finally", "ultimately", "openly", "frequently", "quickly",
+     "angrily", "bluntly", "clearly", "explicitly", "specifically", "directly", "immediately"}
+)
+SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on"})
+ADDRESSEE_ADPS = frozenset({"of"})
+RELATIVE_WORDS = frozenset({"who", "which", "whose", "whom", "where"})
+
+
+def _is_possessive(view: DocView, i: int) -> bool:
+    w = view.words[i]
+    return w.upos == "PART" and w.text.lower() in ("'s", "’s", "'", "’")
+
+
+def _is_npish(view: DocView, i: int) -> bool:
+    w = view.words[i]
+    if is_quote_char(w.text):
+        return False
+    if w.upos in NP_POS or _is_possessive(view, i):
+        return True
+    if w.upos == "PRON" and w.xpos in ("PRP$", "WP$"):
+        return True
+    if w.upos == "PUNCT" and w.text in ("-", "‐", "/", "&"):
+        return True
+    # abbreviations the tagger may call X or SYM ("Lie." in "Lie. Gen.")
+    return w.upos in ("X", "SYM", "VERB") and w.text[:1].isupper() and w.text.endswith(".") and len(w.text) <= 5
+
+
+def _glued(view: DocView, k: int) -> bool:
+    """Is word ``k`` written against word ``k + 1`` with a hyphen between or around them?"""
+    if k < 0 or k + 1 >= len(view.words):
+        return False
+    a, b = view.words[k], view.words[k + 1]
+    if a.end != b.start or a.sent != b.sent:
+        return False
+    return a.text in ("-", "‐") or b.text in ("-", "‐")
+
+
+def _starts_appositive(view: DocView, first: int, last: int, lex: Lexicons) -> bool:
+    """Does words[first..last] look like an appositive ("a Peshmerga commander", "spokesman for X")?"""
+    w = view.words[first]
+    if w.upos == "DET" or (w.upos == "PRON" and w.xpos == "PRP$"):
+        return True
+    text = " ".join(view.words[k].text.lower() for k in range(first, min(last, first + 6) + 1))
+    for title in lex.titles:
+        if text == title or text.startswith(title + " "):
+            return True
+    # "former", "senior", "deputy" + title
+    for k in range(first, min(last, first + 3) + 1):
+        if view.words[k].text.lower() in lex.titles:
+            return all(view.words[j].upos in ("ADJ", "NOUN", "PROPN") for j in range(first, k))
+    return False
+
+
+def _ends_with_name(view: DocView, i: int) -> bool:
+    w = view.words[i]
+    return w.upos == "PROPN" or w.ner.endswith("PER") or (w.text[:1].isupper() and w.upos in ("NOUN", "X"))
+
+
+def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, int] | None:
+    """The noun phrase ending at word ``end`` (inclusive) scanning left, not before word ``floor``."""
+    if end < floor:
+        return None
+    w = view.words[end]
+    if w.upos == "PRON" and w.text.lower() in PERSONAL_PRONOUNS:
+        return (end, end)
+    if not _is_npish(view, end) or w.upos in ("DET",):
+        return None
+    first = end
+    crossed = False  # one appositive comma may be crossed
+    k = end - 1
+    while k >= floor:
+        t = view.words[k]
+        if _glued(view, k):  # "Commander-in-Chief", "al-Naba": written without spaces
+            first = k
+            k -= 1
+            continue
+        prev_first = view.words[first]
+        if prev_first.upos == "DET" and not _is_possessive(view, k) and t.upos not in ("ADP", "PUNCT", "CCONJ"):
+            break  # a determiner opens the phrase
+        if _is_npish(view, k):
+            if t.upos == "DET" and k - 1 >= floor and view.words[k - 1].upos in ("NOUN", "PROPN", "ADJ", "NUM"):
+                first = k
+                break
+            first = k
+            k -= 1
+            continue
+        if t.upos == "ADP" and t.text.lower() in SPEAKER_ADPS and k - 1 >= floor:
+            before = view.words[k - 1]
+            if before.upos in ("NOUN", "PROPN") and not is_quote_char(before.text):
+                first = k
+                k -= 1
+                continue
+            break
+        if t.upos == "CCONJ" and t.text.lower() == "and" and k - 1 >= floor and view.words[k - 1].upos == "PROPN":
+            if view.words[first].upos == "PROPN":
+                first = k
+                k -= 1
+                continue
+            break
+        if t.text == "," and k - 1 >= floor and _ends_with_name(view, k - 1):
+            if _starts_appositive(view, first, end, lex) and not crossed:
+                first = k
+                crossed = True
+                k -= 1
+                continue
+            break
+        break
+    # trim leading connectives and punctuation
+    while first <= end and (
+        view.words[first].upos in ("ADP", "CCONJ", "PUNCT") and not _is_npish(view, first)
+    ):
+        first += 1
+    while first <= end and view.words[first].text == ",":
+        first += 1
+    if first > end:
+        return None
+    return (first, end)
+
+
+def np_right(
+    view: DocView, start: int, lex: Lexicons, ceiling: int, *, addressee: bool = False
+) -> tuple[int, int] | None:
+    """The noun phrase starting at word ``start`` scanning right, before word ``ceiling``."""
+    if start >= ceiling:
+        return None
+    w = view.words[start]
+    if w.upos == "PRON" and w.text.lower() in PERSONAL_PRONOUNS | {"me", "him", "her", "us", "them"}:
+        return (start, start)
+    if not _is_npish(view, start):
+        return None
+    adps = ADDRESSEE_ADPS if addressee else SPEAKER_ADPS
+    last = start
+    k = start + 1
+    seen_name = _ends_with_name(view, start)
+    while k < ceiling:
+        t = view.words[k]
+        if _glued(view, k - 1) and not is_quote_char(t.text):
+            last = k
+            k += 1
+            continue
+        if _is_npish(view, k):
+            if t.upos == "DET" and view.words[last].upos in ("NOUN", "PROPN") and view.words[k - 1].upos != "ADP":
+                break
+            last = k
+            seen_name = seen_name or _ends_with_name(view, k)
+            k += 1
+            continue
+        if t.upos == "ADP" and t.text.lower() in adps and k + 1 < ceiling:
+            before = view.words[last]
+            if before.upos == "NOUN" or (before.upos == "PROPN" and before.text.lower() in lex.org_heads):
+                if _is_npish(view, k + 1):
+                    last = k
+                    k += 1
+                    continue
+            break
+        if t.text == "," and not addressee and seen_name and k + 1 < ceiling:
+            nxt_last = _segment_end(view, k + 1, ceiling)
+            if nxt_last is not None and _starts_appositive(view, k + 1, nxt_last, lex):
+                last = k
+                k += 1
+                continue
+            break
+        break
+    while last > start and (view.words[last].upos in ("ADP", "PUNCT", "CCONJ") and not _is_npish(view, last)):
+        last -= 1
+    return (start, last)
+
+
+def _segment_end(view: DocView, start: int, ceiling: int) -> int | None:
+    k = start
+    while k < ceiling and view.words[k].text != "," and view.words[k].upos not in ("VERB", "AUX"):
+        k += 1
+    return k - 1 if k - 1 >= start else None
+
+
+def subject_of(view: DocView, verb: int, depth: int = 0) -> int | None:
+    """The parse's subject of ``verb``, following conj/xcomp/advcl chains up to the verb that has one."""
+    subjects = view.deps(verb, "nsubj")
+    if subjects:
+        return subjects[0]
+    w = view.words[verb]
+    if depth < 3 and w.head >= 0 and w.deprel.split(":")[0] in ("conj", "xcomp", "advcl"):
+        return subject_of(view, w.head, depth + 1)
+    return None
+
+
+def mention_for_cue(
+    view: DocView, cue: int, lex: Lexicons, floor: int, ceiling: int, *, postposed_ok: bool = False
+) -> tuple[tuple[int, int] | None, str]:
+    """Find the speaker phrase of a cue verb: (range, how) with how in surface/parse/postposed/''.
+
+    The surface subject (left of the cue, skipping adverbs and auxiliaries) wins when the parse agrees
+    or is silent; a parse subject that lies elsewhere (after the verb: "said Smith") is used when the
+    surface finds nothing.
+    """
+    k = cue - 1
+    while k >= floor and (
+        view.words[k].text.lower() in SKIP_BEFORE_CUE
+        or (view.words[k].upos in ("ADV", "AUX") and view.words[k].text.lower() not in RELATIVE_WORDS)
+        or view.words[k].text == ","
+    ):
+        k -= 1
+    surface = np_left(view, k, lex, floor) if k >= floor else None
+    parse_subj = subject_of(view, cue)
+    if surface is not None:
+        if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
+            return surface, "surface"
+        if parse_subj > cue:
+            post = np_right(view, parse_subj, lex, ceiling)
+            if post is not None and post[0] == cue + 1:
+                return post, "postposed"
+        return surface, "surface"
+    if parse_subj is not None and floor <= parse_subj < ceiling:
+        if parse_subj > cue:
+            if not postposed_ok and parse_subj != cue + 1:
+                return None, ""
+            post = np_right(view, parse_subj, lex, ceiling)
+            return post, "postposed"
+        left = np_left(view, parse_subj, lex, floor)
+        return left, "parse"
+    # "…,” said Barzani." — a postposed subject the parser did not mark
+    if postposed_ok and cue + 1 < ceiling:
+        post = np_right(view, cue + 1, lex, ceiling)
+        if post is not None and view.words[post[0]].upos in ("PROPN", "DET", "PRON", "NOUN", "ADJ"):
+            return post, "postposed"
+    return None, ""

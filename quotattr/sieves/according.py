@@ -1,0 +1,73 @@
+""""according to X" sources, at the front, in the middle or at the end of a sentence.
+
+>>> # "The rooms will be in Kirkuk, according to Gen. Yehia Rasool."  → content "The rooms will be in Kirkuk"
+"""
+
+from __future__ import annotations
+
+from quotattr.mentions import np_right
+from quotattr.model import QuoteKind
+from quotattr.sieves import Candidate, Context
+
+__all__ = ["according_to"]
+
+EDGE = frozenset({".", ",", ";", ":", "—", "–", "(", ")"})
+
+
+def according_to(ctx: Context) -> list[Candidate]:
+    view = ctx.view
+    out: list[Candidate] = []
+    words = view.words
+    for i, w in enumerate(words[:-1]):
+        if w.text.lower() != "according" or words[i + 1].text.lower() != "to" or i in ctx.claimed_cues:
+            continue
+        if ctx.in_direct_quote(w.start) is not None or not ctx.in_body(w.start):
+            continue
+        s_first, s_last = view.sentences[w.sent][0], view.sentences[w.sent][1] - 1
+        # a quote ending just before the sentence splits it: start after it
+        for q in ctx.quotes:
+            if q.end <= w.start and q.end > words[s_first].start:
+                s_first = view.first_word_from(q.end)
+        source = np_right(view, i + 2, ctx.lex, s_last + 1)
+        if source is None:
+            continue
+        parts: list[tuple[int, int]] = []
+        before = _trimmed(view, s_first, i - 1)
+        after = _trimmed(view, source[1] + 1, s_last)
+        if before is not None:
+            parts.append(before)
+        if after is not None:
+            parts.append(after)
+        if not parts:
+            continue
+        spans = [(words[a].start, words[b].end) for a, b in parts]
+        if any(q.start < spans[-1][1] and spans[0][0] < q.end for q in ctx.quotes):
+            continue  # a direct quote: the direct sieves own it
+        kind = QuoteKind.MIXED if any(
+            a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans
+        ) else QuoteKind.INDIRECT
+        out.append(
+            Candidate(
+                content=spans,
+                kind=kind,
+                sieve="according_to",
+                confidence=0.9,
+                sentence=w.sent,
+                cue=(w.start, words[i + 1].end),
+                cue_lemma="according to",
+                cue_word=i,
+                mention=source,
+            )
+        )
+        ctx.claimed_cues.add(i)
+    return out
+
+
+def _trimmed(view, first: int, last: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    while first <= last and view.words[first].text in EDGE:
+        first += 1
+    while last >= first and view.words[last].text in EDGE:
+        last -= 1
+    if last - first < 1:
+        return None
+    return first, last

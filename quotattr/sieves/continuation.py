@@ -1,0 +1,69 @@
+"""Quotes with no cue of their own.
+
+- ``continuation``: “…,” X said. “…” — a quote later in the same paragraph as an attributed quote,
+  with no cue of its own, continues the same speaker (and shares the cue); a paragraph that opens
+  with a quote and has no cue inherits the speaker of the previous paragraph's last attribution.
+- ``unattributed``: a sentence-level quote of some length that nothing claimed is still reported,
+  with no speaker and a low confidence.
+"""
+
+from __future__ import annotations
+
+from quotattr.model import QuoteKind
+from quotattr.sieves import Candidate, Context
+
+__all__ = ["continuation", "unattributed"]
+
+MIN_UNATTRIBUTED_WORDS = 6
+
+
+def _attributed_quotes(ctx: Context) -> set[int]:
+    return {id(c.quote) for c in ctx.found if c.quote is not None}
+
+
+def continuation(ctx: Context) -> list[Candidate]:
+    view = ctx.view
+    done = _attributed_quotes(ctx)
+    out: list[Candidate] = []
+    found = sorted(ctx.found + out, key=lambda c: c.start)
+    for q in ctx.quotes:
+        if id(q) in done or not ctx.in_body(q.start):
+            continue
+        para = view.paragraph_of(q.start)
+        earlier = [c for c in found + out if c.start < q.start and c.mention is not None or
+                   c.start < q.start and c.inherit_from is not None]
+        if not earlier:
+            continue
+        prev = max(earlier, key=lambda c: c.end)
+        prev_para = view.paragraph_of(prev.end - 1)
+        p_start, _ = view.paragraph_span(para)
+        opens_paragraph = not view.text[p_start : q.start].strip()
+        if prev_para == para and prev.kind is QuoteKind.DIRECT:
+            cand = Candidate(list(q.parts), QuoteKind.DIRECT, "continuation", prev.confidence * 0.95,
+                             view.words[view.first_word_from(q.start)].sent, cue=prev.cue,
+                             cue_lemma=prev.cue_lemma, cue_word=prev.cue_word, mention=prev.mention,
+                             inherit_from=prev, quote=q)
+        elif prev_para == para - 1 and opens_paragraph:
+            cand = Candidate(list(q.parts), QuoteKind.DIRECT, "continuation", prev.confidence * 0.8,
+                             view.words[view.first_word_from(q.start)].sent, inherit_from=prev, quote=q)
+        else:
+            continue
+        out.append(cand)
+        done.add(id(q))
+    return out
+
+
+def unattributed(ctx: Context) -> list[Candidate]:
+    view = ctx.view
+    done = _attributed_quotes(ctx)
+    out: list[Candidate] = []
+    for q in ctx.quotes:
+        if id(q) in done or not ctx.in_body(q.start):
+            continue
+        n = sum(1 for k in view.words_in(q.start, q.end) if view.words[k].upos != "PUNCT")
+        if n < MIN_UNATTRIBUTED_WORDS:
+            continue
+        first = view.first_word_from(q.start)
+        sent = view.words[first].sent if first < len(view.words) else 0
+        out.append(Candidate(list(q.parts), QuoteKind.DIRECT, "unattributed", 0.3, sent, quote=q))
+    return out

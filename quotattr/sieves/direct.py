@@ -1,0 +1,207 @@
+"""Direct quotes: which quotes stand as speech, and the cue + speaker around them.
+
+``classify_quotes`` splits the quote spans of stage 3 into sentence-level quotes (speech reported
+verbatim) and embedded fragments (“safety”, scare quotes, titles), which only matter inside reported
+speech (MIXED). ``trailing`` and ``leading`` attribute the sentence-level quotes.
+"""
+
+from __future__ import annotations
+
+from quotattr.document import DocView
+from quotattr.lexicons import Lexicons
+from quotattr.mentions import mention_for_cue, np_right
+from quotattr.model import QuoteKind
+from quotattr.quotes import QuoteSpan, is_quote_char
+from quotattr.sieves import Candidate, Context
+
+__all__ = ["ADDRESSEE_CUES", "classify_quotes", "leading", "trailing"]
+
+#: cues whose object is the person addressed ("told reporters")
+ADDRESSEE_CUES = frozenset(
+    {"tell", "inform", "assure", "notify", "brief", "remind", "advise", "warn", "ask", "promise", "urge",
+     "caution", "email", "write", "text", "answer", "reply", "respond", "testify"}
+)
+DASHES = frozenset({"—", "–", "--", "―"})
+SENTENCE_END = frozenset({".", "?", "!", "…"})
+MAX_TRAILING_WORDS = 40
+
+
+def _prev_char(text: str, pos: int, floor: int) -> str | None:
+    k = pos - 1
+    while k >= floor and text[k].isspace():
+        k -= 1
+    return text[k] if k >= floor else None
+
+
+def _word_count(view: DocView, start: int, end: int) -> int:
+    return sum(1 for i in view.words_in(start, end) if view.words[i].upos != "PUNCT")
+
+
+def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
+    w = view.words[i]
+    return w.upos in ("VERB", "AUX", "NOUN") and lex.is_cue(w.lemma) and (w.upos == "VERB" or w.xpos.startswith("VB"))
+
+
+def classify_quotes(
+    view: DocView, lex: Lexicons, quotes: list[QuoteSpan]
+) -> tuple[list[QuoteSpan], list[QuoteSpan]]:
+    """Split quotes into (sentence-level quotes, embedded fragments)."""
+    direct: list[QuoteSpan] = []
+    fragments: list[QuoteSpan] = []
+    text = view.text
+    for q in quotes:
+        p_start, _ = view.paragraph_span(view.paragraph_of(q.start))
+        prev = _prev_char(text, q.start, p_start)
+        if prev is None or prev in ".!?:…" or is_quote_char(prev) and _ends_sentence_before(text, q.start, p_start):
+            direct.append(q)
+            continue
+        before = view.first_word_from(q.start) - 1
+        while before >= 0 and view.words[before].text in (",", "—", "–") and view.words[before].start >= p_start:
+            before -= 1
+        if prev in ",—–" and before >= 0 and _cue_within(view, lex, before, 6, p_start):
+            direct.append(q)
+            continue
+        if before >= 0 and view.words[before].start >= p_start and is_cue_word(view, before, lex):
+            direct.append(q)
+            continue
+        fragments.append(q)
+    return direct, fragments
+
+
+def _ends_sentence_before(text: str, pos: int, floor: int) -> bool:
+    k = pos - 1
+    while k >= floor and (text[k].isspace() or is_quote_char(text[k])):
+        k -= 1
+    return k < floor or text[k] in ".!?…"
+
+
+def _cue_within(view: DocView, lex: Lexicons, last: int, n: int, floor: int) -> bool:
+    for k in range(last, max(-1, last - n), -1):
+        if view.words[k].start < floor:
+            return False
+        if is_cue_word(view, k, lex):
+            return True
+    return False
+
+
+def _region_after(ctx: Context, q: QuoteSpan) -> tuple[int, int]:
+    """Words after a quote up to the sentence end, the next quote or the paragraph's end."""
+    view = ctx.view
+    _, p_end = view.paragraph_span(view.paragraph_of(q.end - 1))
+    limit = p_end
+    for other in ctx.quotes:
+        if other.start >= q.end:
+            limit = min(limit, other.start)
+            break
+    first = view.first_word_from(q.end)
+    k = first
+    while k < len(view.words) and view.words[k].start < limit and k - first < MAX_TRAILING_WORDS:
+        if view.words[k].text in SENTENCE_END and k > first:
+            k += 1
+            break
+        k += 1
+    return first, k
+
+
+def _cue_candidate(
+    ctx: Context, q: QuoteSpan, cue: int, lemma: str, floor: int, ceiling: int, sieve: str, conf: float,
+    *, postposed_ok: bool,
+) -> Candidate:
+    view = ctx.view
+    w = view.words[cue]
+    mention, how = mention_for_cue(view, cue, ctx.lex, floor, ceiling, postposed_ok=postposed_ok)
+    addressee = None
+    if lemma in ADDRESSEE_CUES and how != "postposed":
+        addressee = np_right(view, cue + 1, ctx.lex, ceiling, addressee=True)
+    if mention is None:
+        conf *= 0.6
+    return Candidate(
+        content=list(q.parts),
+        kind=QuoteKind.DIRECT,
+        sieve=sieve,
+        confidence=conf,
+        sentence=view.words[cue].sent,
+        cue=(w.start, w.end),
+        cue_lemma=lemma,
+        cue_word=cue,
+        mention=mention,
+        addressee=addressee,
+        quote=q,
+    )
+
+
+def trailing(ctx: Context) -> list[Candidate]:
+    """“…,” X said. / “…,” said X. / “…,” X told Y. / “…” — X / “…,” according to X."""
+    view = ctx.view
+    out: list[Candidate] = []
+    for q in ctx.quotes:
+        if not ctx.in_body(q.start):
+            continue
+        first, stop = _region_after(ctx, q)
+        if first >= stop:
+            continue
+        head = view.words[first]
+        if head.text in DASHES and first + 1 < stop:
+            mention = np_right(view, first + 1, ctx.lex, stop)
+            if mention is not None and view.words[mention[0]].upos in ("PROPN", "DET", "NOUN", "ADJ"):
+                out.append(
+                    Candidate(list(q.parts), QuoteKind.DIRECT, "direct_trailing", 0.7, head.sent,
+                              cue=(head.start, head.end), cue_lemma=head.text, cue_word=first,
+                              mention=mention, quote=q)
+                )
+                continue
+        for k in range(first, stop):
+            w = view.words[k]
+            if w.text.lower() == "according" and k + 1 < stop and view.words[k + 1].text.lower() == "to":
+                mention = np_right(view, k + 2, ctx.lex, stop)
+                if k - first <= 1:
+                    out.append(
+                        Candidate(list(q.parts), QuoteKind.DIRECT, "direct_trailing", 0.85, w.sent,
+                                  cue=(w.start, view.words[k + 1].end), cue_lemma="according to",
+                                  cue_word=k, mention=mention, quote=q)
+                    )
+                    ctx.claimed_cues.add(k)
+                break
+            if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
+                conf = 0.95 if k - first <= 4 else 0.85
+                out.append(_cue_candidate(ctx, q, k, w.lemma.lower(), first, stop, "direct_trailing", conf,
+                                          postposed_ok=True))
+                ctx.claimed_cues.add(k)
+                break
+            if w.upos == "VERB" and not _in_relative_clause(view, first, k):
+                break
+    return out
+
+
+def _in_relative_clause(view: DocView, first: int, k: int) -> bool:
+    return any(view.words[j].text.lower() in ("who", "which", "whose") for j in range(first, k))
+
+
+def leading(ctx: Context) -> list[Candidate]:
+    """X said: “…” / X told Y: “…” / X said, “…” / X said “…”."""
+    view = ctx.view
+    done = {id(c.quote) for c in ctx.found if c.quote is not None}
+    out: list[Candidate] = []
+    for q in ctx.quotes:
+        if id(q) in done or not ctx.in_body(q.start):
+            continue
+        p_start, _ = view.paragraph_span(view.paragraph_of(q.start))
+        last = view.first_word_from(q.start) - 1
+        if last < 0 or view.words[last].start < p_start:
+            continue
+        sent_first = view.sentences[view.words[last].sent][0]
+        floor_word = max(sent_first, view.first_word_from(p_start))
+        for other in ctx.quotes:
+            if other.end <= q.start and other.end > view.words[floor_word].start:
+                floor_word = view.first_word_from(other.end)
+        prev = _prev_char(view.text, q.start, p_start)
+        for k in range(last, max(floor_word - 1, last - 25), -1):
+            if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
+                between = [view.words[j] for j in range(k + 1, last + 1)]
+                if prev not in (":", ",") and between and not all(b.upos == "PUNCT" for b in between):
+                    break
+                out.append(_cue_candidate(ctx, q, k, view.words[k].lemma.lower(), floor_word, last + 1,
+                                          "direct_leading", 0.9, postposed_ok=False))
+                ctx.claimed_cues.add(k)
+                break
+    return out

@@ -1,0 +1,205 @@
+"""Reported speech from cue verbs: X said (that) …, X told Y that …, adding that …, …, X said.
+
+Evidence, strongest first: a "that" complementizer right after the cue (surface); the cue's clausal
+complement in the parse (ccomp, or xcomp for vow/promise/pledge/threaten); a sentence-final "…, X
+said." frame. The content is the complement clause, without "that" and edge punctuation; it is
+MIXED when it contains a quoted fragment.
+"""
+
+from __future__ import annotations
+
+from quotattr.document import DocView
+from quotattr.mentions import mention_for_cue, np_right
+from quotattr.model import QuoteKind
+from quotattr.sieves import Candidate, Context
+from quotattr.sieves.direct import ADDRESSEE_CUES, is_cue_word
+
+__all__ = ["reported"]
+
+MAX_GAP_TO_THAT = 15
+EDGE_PUNCT = frozenset({".", ",", ";", ":", "—", "–", "-", "(", ")"})
+FRAME_TAIL_MAX = 8
+
+
+def _sentence(view: DocView, i: int) -> tuple[int, int]:
+    return view.sentences[view.words[i].sent]
+
+
+def _that_after(view: DocView, cue: int, end: int) -> int | None:
+    """A complementizer "that" shortly after the cue with no other verb between them."""
+    for k in range(cue + 1, min(end, cue + 1 + MAX_GAP_TO_THAT)):
+        w = view.words[k]
+        if w.text.lower() == "that" and w.upos in ("SCONJ", "PRON", "DET") and k + 1 < end:
+            nxt = view.words[k + 1]
+            if w.upos != "SCONJ" and nxt.upos in ("NOUN", "VERB", "AUX") and nxt.upos != "PROPN":
+                return None  # "said that plan ..." (a determiner)
+            return k
+        if w.upos in ("VERB", "AUX") or w.text in ("“", '"', ".", ";"):
+            return None
+    return None
+
+
+def _trim(view: DocView, first: int, last: int) -> tuple[int, int] | None:
+    """Drop edge punctuation and a leading complementizer "that"."""
+    while first <= last and view.words[first].text in EDGE_PUNCT:
+        first += 1
+    if first <= last and view.words[first].text.lower() == "that" and view.words[first].upos == "SCONJ":
+        first += 1
+    while first <= last and view.words[first].text in EDGE_PUNCT:
+        first += 1
+    while last >= first and view.words[last].text in EDGE_PUNCT:
+        last -= 1
+    return (first, last) if first <= last else None
+
+
+def _content_from_ccomp(view: DocView, cue: int, sent: tuple[int, int]) -> tuple[int, int] | None:
+    comps = view.deps(cue, "ccomp")
+    if not comps:
+        return None
+    head = min(comps, key=lambda c: abs(c - cue))
+    sub = [k for k in view.subtree(head) if sent[0] <= k < sent[1]]
+    if not sub:
+        return None
+    first, last = sub[0], sub[-1]
+    if head > cue:
+        first = max(first, cue + 1)
+    else:
+        last = min(last, cue - 1)
+    return first, last
+
+
+def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> int:
+    """Where reported content that starts at ``first`` ends, at most ``last``.
+
+    It stops before ", adding that …" and other verbs hanging off the same cue, before ", according
+    to", and before a sentence-level quote that follows in the same sentence.
+    """
+    for k in range(first + 1, last + 1):
+        w = view.words[k]
+        stop = False
+        if w.head == cue and w.deprel.split(":")[0] in ("advcl", "conj", "parataxis") and w.upos == "VERB":
+            stop = True
+        elif w.xpos == "VBG" and view.words[k - 1].text == "," and is_cue_word(view, k, ctx.lex):
+            stop = True
+        elif w.text.lower() == "according" and k + 1 <= last and view.words[k + 1].text.lower() == "to":
+            stop = True
+        elif ctx.in_direct_quote(w.start) is not None:
+            stop = True
+        if stop:
+            j = k - 1
+            while j > first and (view.words[j].text in (",", ";", "—", "–") or view.words[j].text.lower() == "and"):
+                j -= 1
+            return j
+    return last
+
+
+def reported(ctx: Context) -> list[Candidate]:
+    view = ctx.view
+    out: list[Candidate] = []
+    by_cue = {c.cue_word: c for c in ctx.found if c.cue_word is not None}
+    for i, w in enumerate(view.words):
+        if i in ctx.claimed_cues or not is_cue_word(view, i, ctx.lex):
+            continue
+        if ctx.in_direct_quote(w.start) is not None or not ctx.in_body(w.start):
+            continue
+        sent = _sentence(view, i)
+        lemma = w.lemma.lower()
+        content: tuple[int, int] | None = None
+        how = ""
+        that = _that_after(view, i, sent[1])
+        ccomp = _content_from_ccomp(view, i, sent)
+        if that is not None:
+            content, how = (that + 1, sent[1] - 1), "that"
+        elif ccomp is not None:
+            content, how = ccomp, "ccomp"
+            if ccomp[0] > i:
+                content = (ccomp[0], sent[1] - 1)
+        elif ctx.lex.cues.get(lemma) == "intend":
+            xcomps = [c for c in view.deps(i, "xcomp") if c > i]
+            if xcomps:
+                sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
+                content, how = (sub[0], sub[-1]), "xcomp"
+        if content is None:
+            content, how = _sentence_final_frame(ctx, i, sent), "frame"
+        if content is None:
+            continue
+        first, last = content
+        if first > i:
+            last = _clip_end(view, i, first, last, ctx)
+        trimmed = _trim(view, first, last)
+        if trimmed is None:
+            continue
+        first, last = trimmed
+        c_start, c_end = view.words[first].start, view.words[last].end
+        for f in ctx.fragments:  # a quoted fragment the clause runs into belongs to it whole
+            if c_start <= f.start < c_end < f.end:
+                c_end = f.end
+        if c_end - c_start < 3:
+            continue
+        if any(q.start < c_end and c_start < q.end for q in ctx.quotes):
+            continue  # overlaps a sentence-level quote: the direct sieves own it
+        floor = sent[0]
+        for q in ctx.quotes:
+            if q.end <= w.start and q.end > view.words[floor].start:
+                floor = view.first_word_from(q.end)
+        ceiling = first if first > i else sent[1]
+        inherited = by_cue.get(w.head) if w.deprel.split(":")[0] in ("advcl", "conj", "xcomp") else None
+        if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj"):
+            # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
+            earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent
+                       and c.cue_word < i]
+            inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
+        mention: tuple[int, int] | None
+        if inherited is not None and not view.deps(i, "nsubj"):
+            mention = inherited.mention
+        else:
+            mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
+        addressee = None
+        if lemma in ADDRESSEE_CUES and first > i + 1:
+            addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
+        kind = QuoteKind.MIXED if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments) else QuoteKind.INDIRECT
+        conf = {"that": 0.85, "ccomp": 0.75, "xcomp": 0.6, "frame": 0.65}[how]
+        if mention is None:
+            conf *= 0.6
+        cand = Candidate(
+            content=[(c_start, c_end)],
+            kind=kind,
+            sieve="indirect",
+            confidence=conf,
+            sentence=w.sent,
+            cue=(w.start, w.end),
+            cue_lemma=lemma,
+            cue_word=i,
+            mention=mention,
+            addressee=addressee,
+            inherit_from=inherited if mention is None else None,
+        )
+        out.append(cand)
+        by_cue[i] = cand
+        ctx.claimed_cues.add(i)
+    return out
+
+
+def _sentence_final_frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[int, int] | None:
+    """"The economy is strong, he said." — content before ", SUBJ CUE" at the end of the sentence."""
+    view = ctx.view
+    tail = [k for k in range(cue + 1, sent[1]) if view.words[k].upos != "PUNCT"]
+    if len(tail) > FRAME_TAIL_MAX or any(view.words[k].text.lower() == "that" for k in tail):
+        return None
+    k = cue - 1
+    while k >= sent[0] and (view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() in ("also",)):
+        k -= 1
+    # subject phrase, then a comma
+    j = k
+    while j >= sent[0] and view.words[j].text != "," and view.words[j].upos != "VERB":
+        j -= 1
+    if j <= sent[0] or view.words[j].text != ",":
+        # postposed: "…, said the spokesman."
+        if cue - 1 >= sent[0] and view.words[cue - 1].text == ",":
+            j = cue - 1
+        else:
+            return None
+    first, last = sent[0], j - 1
+    if last - first < 2 or not any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1)):
+        return None
+    return first, last
