@@ -12,7 +12,7 @@ import regex
 from quotattr.document import DocView, build_view
 from quotattr.lexicons import Lexicons
 from quotattr.model import Attribution, Cue, Result, Span, Speaker
-from quotattr.quotes import find_quotes
+from quotattr.quotes import QuoteSpan, find_quotes
 from quotattr.sieves import Candidate, Context, ordered
 from quotattr.sieves.direct import classify_quotes
 from quotattr.speakers import ParsedMention, SpeakerCluster, build_speakers, parse_mention, resolve
@@ -25,10 +25,16 @@ _CAPTION = regex.compile(
 )
 _BODY_END = tuple(".?!\"”’»)…:;'")
 HEADLINE_MAX_WORDS = 40
+MIN_QUOTE_WORDS_FOR_BODY = 6
 
 
-def body_paragraphs(view: DocView) -> list[bool]:
-    """Per paragraph: True for running text; False for headlines, captions, bylines, navigation."""
+def body_paragraphs(view: DocView, quotes: list[QuoteSpan] | None = None) -> list[bool]:
+    """Per paragraph: True for running text; False for headlines, captions, bylines, navigation.
+
+    A paragraph is running text when it ends like prose or is long, or when it opens with a quote
+    of some length (“…” — Fire Chief Ana Silva).
+    """
+    opening = {view.paragraph_of(q.start) for q in quotes or () if _opens_paragraph(view, q)}
     out: list[bool] = []
     for k in range(len(view.paragraph_starts)):
         start, end = view.paragraph_span(k)
@@ -40,8 +46,13 @@ def body_paragraphs(view: DocView) -> list[bool]:
             out.append(False)
             continue
         ends_like_prose = para.endswith(_BODY_END)
-        out.append(ends_like_prose or len(para.split()) >= HEADLINE_MAX_WORDS)
+        out.append(ends_like_prose or len(para.split()) >= HEADLINE_MAX_WORDS or k in opening)
     return out
+
+
+def _opens_paragraph(view: DocView, q: QuoteSpan) -> bool:
+    p_start, _ = view.paragraph_span(view.paragraph_of(q.start))
+    return not view.text[p_start : q.start].strip() and len(q.text.split()) >= MIN_QUOTE_WORDS_FOR_BODY
 
 
 def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
@@ -85,7 +96,7 @@ def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: 
     view = build_view(doc, source)
     _check_annotations(view)
     direct, fragments = classify_quotes(view, lexicons, find_quotes(source))
-    ctx = Context(view, lexicons, direct, fragments, body_paragraphs(view))
+    ctx = Context(view, lexicons, direct, fragments, body_paragraphs(view, direct))
     for _name, sieve in ordered():
         ctx.found.extend(sieve(ctx))
     cands = resolve_conflicts(ctx.found)

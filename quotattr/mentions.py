@@ -123,7 +123,8 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
                 continue
             break
         if t.text == "," and k - 1 >= floor and _ends_with_name(view, k - 1):
-            if _starts_appositive(view, first, end, lex) and not crossed:
+            has_person = any(view.words[j].ner.endswith("PER") for j in range(first, end + 1))
+            if _starts_appositive(view, first, end, lex) and not crossed and not has_person:
                 first = k
                 crossed = True
                 k -= 1

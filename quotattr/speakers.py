@@ -246,6 +246,8 @@ def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]
         return None, None
     found = _find_title(seg, lex)
     if found is None:
+        found = _appositive_head(seg, lex)
+    if found is None:
         org = _strip_possessor(_strip_det(seg))
         return None, (org if org and org[:1].isupper() and len(org.split()) <= 8 else None)
     t_start, t_end = found
@@ -266,6 +268,17 @@ def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]
         cand = " ".join(words[keep:])
         org = _strip_possessor(cand) or None
     return title, org or None
+
+
+def _appositive_head(seg: str, lex: Lexicons) -> tuple[int, int] | None:
+    """An unlisted role in an appositive: "a nurse at the county hospital" → "nurse"."""
+    m = regex.match(
+        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:" + "|".join(ORG_ADPS) + r")\s+.+)?$",
+        seg,
+    )
+    if m is None:
+        return None
+    return m.start(1), m.end(1)
 
 
 def _parse_other(

@@ -1,0 +1,206 @@
+"""Each attribution pattern on sentences written for these tests, through the real stanza pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotattr import QuoteKind, Result
+
+
+def _one(result: Result, needle: str):  # type: ignore[no-untyped-def]
+    hits = [a for a in result.attributions if needle in a.text]
+    assert hits, f"no attribution containing {needle!r}; got {[a.text for a in result.attributions]}"
+    return hits[0]
+
+
+def _offsets_ok(result: Result) -> None:
+    text = result.text
+    for a in result.attributions:
+        for span in [*a.content, a.cue.span if a.cue else None, a.mention, a.addressee]:
+            if span is not None:
+                assert text[span.start : span.end] == span.text
+
+
+@pytest.fixture(scope="module")
+def run(extractor):  # type: ignore[no-untyped-def]
+    def _run(text: str) -> Result:
+        result = extractor(text)
+        _offsets_ok(result)
+        return result
+
+    return _run
+
+
+# -- direct quotes around a cue ------------------------------------------------------------------
+
+def test_trailing_subject_verb(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“The bridge will reopen next spring after repairs,” Mayor Helen Ortiz said on Tuesday.")
+    a = _one(r, "bridge")
+    assert a.kind is QuoteKind.DIRECT and a.cue and a.cue.lemma == "say"
+    assert a.speaker and a.speaker.name == "Helen Ortiz"
+    assert a.content[0].text.startswith("“") and a.content[0].text.endswith("”")
+
+
+def test_trailing_verb_subject(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“We have no plans to raise taxes this year,” said Daniel Brooks, the city's finance director.")
+    a = _one(r, "raise taxes")
+    assert a.speaker and a.speaker.name == "Daniel Brooks"
+    assert a.speaker.title == "finance director" or a.speaker.title == "director"
+
+
+def test_leading_colon_with_addressee(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The minister told reporters: “The talks will continue until we reach a deal with the unions.”")
+    a = _one(r, "talks will continue")
+    assert a.kind is QuoteKind.DIRECT and a.cue and a.cue.lemma == "tell"
+    assert a.addressee is not None and a.addressee.text == "reporters"
+    assert a.mention is not None and a.mention.text == "The minister"
+
+
+def test_leading_said_colon(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("Karen Walsh, a nurse at the county hospital, said: “Every bed on this ward has been full since Friday.”")
+    a = _one(r, "Every bed")
+    assert a.speaker and a.speaker.name == "Karen Walsh" and a.speaker.title == "nurse"
+    assert a.speaker.organization == "county hospital"
+
+
+def test_split_quote_continuation_same_paragraph(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“The river rose two metres overnight,” Tom Keller said. “Nobody expected it to come this fast.”")
+    first, second = _one(r, "river rose"), _one(r, "Nobody expected")
+    assert first.speaker is not None and second.speaker is first.speaker
+    assert second.kind is QuoteKind.DIRECT
+
+
+def test_follow_on_paragraph_inherits_speaker(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“Our volunteers worked through the night to save the harvest,” said Maria Lopez, who runs the farm.\n\n"
+        "“We lost almost nothing in the end, and I am proud of every one of them.”"
+    )
+    r = run(text)
+    a, b = _one(r, "volunteers"), _one(r, "lost almost nothing")
+    assert a.speaker and a.speaker.name == "Maria Lopez"
+    assert b.speaker is a.speaker and b.confidence < a.confidence
+
+
+def test_trailing_dash_attribution(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“Stay home if you can and keep the roads clear for the emergency crews.” — Fire Chief Ana Silva")
+    a = _one(r, "Stay home")
+    assert a.speaker and a.speaker.name == "Ana Silva"
+
+
+# -- indirect and mixed ------------------------------------------------------------------------------
+
+def test_indirect_said_that(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("Governor Paul Hayes said that the state would hire 500 new teachers next year.")
+    a = _one(r, "hire 500")
+    assert a.kind is QuoteKind.INDIRECT and not a.text.startswith("that")
+    assert a.speaker and a.speaker.name == "Paul Hayes"
+
+
+def test_indirect_without_that(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The company's chief executive, Laura Chen, said profits fell sharply in the third quarter.")
+    a = _one(r, "profits fell")
+    assert a.kind is QuoteKind.INDIRECT
+    assert a.speaker and a.speaker.name == "Laura Chen"
+
+
+def test_told_addressee_that(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("Omar Farouk told the committee on Monday that the budget had been spent by March.")
+    a = _one(r, "budget had been spent")
+    assert a.cue and a.cue.lemma == "tell"
+    assert a.addressee is not None and a.addressee.text == "the committee"
+
+
+def test_said_in_an_interview_with_that(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("Senator Ruth Adler said in an interview with local radio last week that the bill would pass.")
+    a = _one(r, "bill would pass")
+    assert a.speaker and a.speaker.name == "Ruth Adler"
+
+
+def test_adding_that_shares_the_speaker(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“The storm is moving east,” forecaster Ian Moss said, adding that schools would stay closed on Friday.")
+    a, b = _one(r, "storm is moving"), _one(r, "schools would stay closed")
+    assert b.cue and b.cue.lemma == "add"
+    assert a.speaker is not None and b.speaker is a.speaker
+
+
+def test_sentence_final_said_on_reported_content(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The new runway will open in June, airport manager Steven Cole said.")
+    a = _one(r, "runway will open")
+    assert a.kind is QuoteKind.INDIRECT and a.speaker and a.speaker.name == "Steven Cole"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to the health ministry, 40 people were treated for smoke inhalation.",
+        "Forty people were treated for smoke inhalation, according to the health ministry.",
+        "Forty people, according to the health ministry, were treated for smoke inhalation.",
+    ],
+)
+def test_according_to_anywhere(run, text: str) -> None:  # type: ignore[no-untyped-def]
+    r = run(text)
+    a = _one(r, "treated")
+    assert a.cue and a.cue.text.lower() == "according to"
+    assert a.mention is not None and a.mention.text == "the health ministry"
+    assert "according" not in a.text.lower()
+
+
+def test_mixed_quote_is_one_attribution(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The mayor said the new park would bring “life and colour” back to the old docks.")
+    assert len(r.attributions) == 1
+    a = r.attributions[0]
+    assert a.kind is QuoteKind.MIXED and "“life and colour”" in a.text
+
+
+# -- what must produce nothing ----------------------------------------------------------------------
+
+def test_headline_caption_dateline_produce_nothing(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Farmers say drought “worst in decades”\n\n"
+        "A dry field near the village on July 2. Photo: Jane Roe/Agency\n\n"
+        "NAIROBI, Kenya – Rain has not fallen here since March, farmers said on Sunday."
+    )
+    r = run(text)
+    body = text.index("NAIROBI")
+    assert all(a.start >= body for a in r.attributions)
+    assert not any("worst in decades" in a.text for a in r.attributions)
+
+
+def test_scare_quotes_and_titles_are_not_quotes(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The so-called “peace plan” was discussed on “Meet the Press” and in the farmers’ fields of the ’90s.")
+    assert r.attributions == ()
+
+
+# -- speaker resolution -------------------------------------------------------------------------------
+
+def test_surname_pronoun_and_nominal_coreference(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Col. James Porter, a spokesman for the regional command, said the convoy had reached the border.\n\n"
+        "Porter said more trucks would follow.\n\n"
+        "He added that the route was safe.\n\n"
+        "The spokesman said aid would be distributed on Thursday."
+    )
+    r = run(text)
+    first = _one(r, "convoy had reached")
+    assert first.speaker and first.speaker.name == "James Porter" and first.speaker.rank == "Col."
+    assert first.speaker.title == "spokesman" and first.speaker.organization == "regional command"
+    for needle in ("more trucks", "route was safe", "aid would be distributed"):
+        assert _one(r, needle).speaker is first.speaker, needle
+
+
+def test_unresolvable_pronoun_is_marked_unresolved(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("He said the shop would close at noon.")
+    a = _one(r, "shop would close")
+    assert a.speaker is not None and not a.speaker.resolved and a.speaker.name is None
+    assert a.confidence < 0.7
+
+
+def test_organization_and_document_speakers(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The United Nations said aid convoys were blocked.\n\n"
+        "Prices rose by 4 percent, according to a report from the central bank."
+    )
+    un = _one(r, "aid convoys")
+    assert un.speaker and un.speaker.kind.value == "organization" and un.speaker.name == "United Nations"
+    bank = _one(r, "Prices rose")
+    assert bank.speaker and bank.speaker.kind.value == "document" and bank.speaker.name == "central bank"
