@@ -1,0 +1,304 @@
+"""Speed and cost measurements: throughput, stanza vs quotattr share, cold start, RSS, size scaling."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = [
+    "CorpusTiming",
+    "build_text",
+    "cold_start",
+    "git_commit",
+    "machine_info",
+    "peak_rss_mb",
+    "pipeline_settings",
+    "progress",
+    "run_corpus",
+    "scaling",
+    "word_count",
+]
+
+T = TypeVar("T")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def progress(
+    items: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool = True
+) -> Iterator[T]:
+    """tqdm on stderr where it is installed and wanted; the bare iterable otherwise."""
+    if enabled:
+        try:
+            from tqdm import tqdm
+        except ImportError:  # pragma: no cover - tqdm comes with stanza
+            pass
+        else:
+            yield from tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True)
+            return
+    yield from items
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def machine_info() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+    }
+    if hasattr(os, "sched_getaffinity"):
+        info["cpus_usable"] = len(os.sched_getaffinity(0))
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["ram_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        info["loadavg_1m"] = os.getloadavg()[0]
+    for mod in ("torch", "stanza"):
+        try:
+            info[f"{mod}_version"] = __import__(mod).__version__
+        except Exception:  # pragma: no cover
+            info[f"{mod}_version"] = None
+    return info
+
+
+def git_commit() -> dict[str, Any]:
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip()
+
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": git("rev-parse", "HEAD"), "dirty": None if status is None else bool(status)}
+
+
+def pipeline_settings(nlp: Any) -> dict[str, Any]:
+    """Batch sizes and thread count the stanza pipeline runs with."""
+    out: dict[str, Any] = {}
+    try:
+        import torch
+
+        out["torch_threads"] = torch.get_num_threads()
+        out["torch_interop_threads"] = torch.get_num_interop_threads()
+    except Exception:  # pragma: no cover
+        pass
+    sizes: dict[str, Any] = {}
+    for name, proc in getattr(nlp, "processors", {}).items():
+        cfg = getattr(proc, "config", {}) or {}
+        if "batch_size" in cfg:
+            sizes[name] = cfg["batch_size"]
+    out["batch_sizes"] = sizes
+    out["processors"] = list(getattr(nlp, "processors", {}).keys())
+    return out
+
+
+@dataclass
+class CorpusTiming:
+    """Wall-clock seconds over a corpus: stanza annotation vs quotattr's own logic."""
+
+    docs: int = 0
+    words: int = 0
+    chars: int = 0
+    stanza_s: float = 0.0
+    quotattr_s: float = 0.0
+    per_doc: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def total_s(self) -> float:
+        return self.stanza_s + self.quotattr_s
+
+    def to_dict(self) -> dict[str, Any]:
+        tot = self.total_s
+        return {
+            "docs": self.docs,
+            "words": self.words,
+            "chars": self.chars,
+            "total_s": tot,
+            "stanza_s": self.stanza_s,
+            "quotattr_s": self.quotattr_s,
+            "stanza_share": self.stanza_s / tot if tot else None,
+            "quotattr_share": self.quotattr_s / tot if tot else None,
+            "docs_per_s": self.docs / tot if tot else None,
+            "words_per_s": self.words / tot if tot else None,
+            "kb_per_s": self.chars / 1024 / tot if tot else None,
+        }
+
+
+def _chunks(seq: Sequence[T], n: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def run_corpus(
+    extractor: Any,
+    items: Sequence[tuple[str, str]],
+    *,
+    bulk: int = 1,
+    show_progress: bool = True,
+) -> tuple[list[Any], CorpusTiming]:
+    """Annotate then extract every ``(doc_id, text)``; returns the Results in order and the timing.
+
+    ``bulk`` > 1 hands that many documents to stanza in one call (``Pipeline.bulk_process``), which
+    lets its processors batch sentences across documents.
+    """
+    import stanza
+
+    timing = CorpusTiming()
+    results: list[Any] = []
+    bar = progress(list(_chunks(items, max(1, bulk))), desc="extract", enabled=show_progress)
+    for chunk in bar:
+        t0 = time.perf_counter()
+        if len(chunk) == 1:
+            annotated = [extractor.annotate(chunk[0][1])]
+        else:
+            annotated = extractor.nlp.bulk_process([stanza.Document([], text=t) for _, t in chunk])
+        t1 = time.perf_counter()
+        stanza_each = (t1 - t0) / len(chunk)
+        for (doc_id, text), doc in zip(chunk, annotated, strict=True):
+            t2 = time.perf_counter()
+            res = extractor(doc, doc_id=doc_id)
+            t3 = time.perf_counter()
+            results.append(res)
+            timing.docs += 1
+            timing.words += word_count(text)
+            timing.chars += len(text)
+            timing.stanza_s += stanza_each
+            timing.quotattr_s += t3 - t2
+            timing.per_doc.append(
+                {"doc_id": doc_id, "chars": len(text), "stanza_s": stanza_each, "quotattr_s": t3 - t2}
+            )
+    return results, timing
+
+
+def build_text(texts: Sequence[str], size_kb: float) -> str:
+    """About ``size_kb`` KiB of text made by concatenating ``texts`` (repeated as needed), cut at a space."""
+    if not texts or not any(t.strip() for t in texts):
+        raise ValueError("no corpus text to build a scaling document from")
+    target = int(size_kb * 1024)
+    parts: list[str] = []
+    n = 0
+    i = 0
+    while n < target:
+        t = texts[i % len(texts)].strip()
+        i += 1
+        if t:
+            parts.append(t)
+            n += len(t) + 2
+    out = "\n\n".join(parts)
+    cut = out.rfind(" ", 0, target)
+    return out[: cut if cut > target // 2 else target]
+
+
+def scaling(
+    extractor: Any,
+    texts: Sequence[str],
+    sizes_kb: Sequence[float],
+    *,
+    show_progress: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Time one document of each size (stanza + quotattr) and the seconds per KiB."""
+    rows: list[dict[str, Any]] = []
+    for kb in progress(list(sizes_kb), desc="scaling", enabled=show_progress):
+        text = build_text(texts, kb)
+        if log:
+            log(f"scaling: {len(text) / 1024:.0f} KiB document ...")
+        t0 = time.perf_counter()
+        doc = extractor.annotate(text)
+        t1 = time.perf_counter()
+        res = extractor(doc, doc_id=f"scaling-{kb:g}kb")
+        t2 = time.perf_counter()
+        size = len(text) / 1024
+        rows.append(
+            {
+                "target_kb": kb,
+                "kib": round(size, 1),
+                "words": word_count(text),
+                "stanza_s": t1 - t0,
+                "quotattr_s": t2 - t1,
+                "total_s": t2 - t0,
+                "s_per_kib": (t2 - t0) / size,
+                "quotattr_s_per_kib": (t2 - t1) / size,
+                "attributions": len(res.attributions),
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    if rows:
+        base = rows[0]["s_per_kib"]
+        for r in rows:
+            r["s_per_kib_vs_smallest"] = r["s_per_kib"] / base if base else None
+    return rows
+
+
+_COLD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+import quotattr
+t1 = time.perf_counter()
+kw = json.loads(sys.argv[1])
+if kw.get("threads") is not None:
+    import torch
+    torch.set_num_threads(kw.pop("threads"))
+else:
+    kw.pop("threads", None)
+ex = quotattr.Extractor(**kw)
+t2 = time.perf_counter()
+ex("“We will win,” Jane Doe, the party's spokeswoman, told reporters.")
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_call_s": t3 - t2,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def cold_start(models: str | None = None, threads: int | None = None, timeout: float = 600) -> dict[str, Any]:
+    """Import + model load + a first one-sentence call, in a fresh interpreter."""
+    kw: dict[str, Any] = {"threads": threads}
+    if models is not None:
+        kw["models"] = models
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _COLD, json.dumps(kw)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO,
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"], "process_wall_s": wall}
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["import_plus_load_s"] = out["import_s"] + out["load_s"]
+    out["process_wall_s"] = wall
+    return out
