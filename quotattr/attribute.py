@@ -60,9 +60,7 @@ def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
     direct_spans = [c for c in cands if c.quote is not None]
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: -c.confidence):
-        if c.quote is None and any(
-            d.start <= c.start and c.end <= d.end for d in direct_spans
-        ):
+        if c.quote is None and any(d.start <= c.start and c.end <= d.end for d in direct_spans):
             continue
         if any(k.content == c.content for k in kept):
             continue
@@ -135,7 +133,9 @@ def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: 
         )
     used = {id(a.speaker): a.speaker for a in attributions if a.speaker is not None}
     ordered_speakers = sorted(used.values(), key=lambda s: int(s.id[1:]))
-    return Result(text=source, attributions=tuple(attributions), speakers=tuple(ordered_speakers), doc_id=doc_id)
+    return Result(
+        text=source, attributions=tuple(attributions), speakers=tuple(ordered_speakers), doc_id=doc_id
+    )
 
 
 def _words_span(view: DocView, words: tuple[int, int]) -> Span:

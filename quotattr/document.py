@@ -115,7 +115,9 @@ class DocView:
         """Children of ``head`` whose deprel (or its base before ':') is one of ``rels``."""
         wanted = set(rels)
         return [
-            c for c in self.children[head] if self.words[c].deprel in wanted or self.words[c].deprel.split(":")[0] in wanted
+            c
+            for c in self.children[head]
+            if self.words[c].deprel in wanted or self.words[c].deprel.split(":")[0] in wanted
         ]
 
     def entity_at(self, word: int) -> Entity | None:

@@ -13,18 +13,76 @@ from quotattr.document import DocView
 from quotattr.lexicons import Lexicons
 from quotattr.quotes import is_quote_char
 
-__all__ = ["PERSONAL_PRONOUNS", "mention_for_cue", "np_left", "np_right", "subject_of"]
+__all__ = [
+    "PERSONAL_PRONOUNS",
+    "is_abbreviation_period",
+    "mention_for_cue",
+    "np_left",
+    "np_right",
+    "subject_of",
+]
 
 NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "DET", "NUM"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you", "who"})
 #: words that may stand between a subject and its verb ("Khafaji also explained")
 SKIP_BEFORE_CUE = frozenset(
-    {"also", "later", "then", "again", "further", "previously", "recently", "earlier", "repeatedly",
-     "similarly", "once", "still", "even", "now", "reportedly", "publicly", "privately", "separately",
-     "has", "had", "have", "was", "is", "would", "will", "did", "does", "do", "may", "might", "could",
-     "had", "also", "often", "first", "last", "flatly", "simply", "just", "has", "been", "not", "n't",
-     "never", "already", "subsequently", "finally", "ultimately", "openly", "frequently", "quickly",
-     "angrily", "bluntly", "clearly", "explicitly", "specifically", "directly", "immediately"}
+    {
+        "also",
+        "later",
+        "then",
+        "again",
+        "further",
+        "previously",
+        "recently",
+        "earlier",
+        "repeatedly",
+        "similarly",
+        "once",
+        "still",
+        "even",
+        "now",
+        "reportedly",
+        "publicly",
+        "privately",
+        "separately",
+        "has",
+        "had",
+        "have",
+        "was",
+        "is",
+        "would",
+        "will",
+        "did",
+        "does",
+        "do",
+        "may",
+        "might",
+        "could",
+        "often",
+        "first",
+        "last",
+        "flatly",
+        "simply",
+        "just",
+        "been",
+        "not",
+        "n't",
+        "never",
+        "already",
+        "subsequently",
+        "finally",
+        "ultimately",
+        "openly",
+        "frequently",
+        "quickly",
+        "angrily",
+        "bluntly",
+        "clearly",
+        "explicitly",
+        "specifically",
+        "directly",
+        "immediately",
+    }
 )
 SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on"})
 ADDRESSEE_ADPS = frozenset({"of"})
@@ -36,10 +94,27 @@ def _is_possessive(view: DocView, i: int) -> bool:
     return w.upos == "PART" and w.text.lower() in ("'s", "’s", "'", "’")
 
 
+def is_abbreviation_period(view: DocView, i: int) -> bool:
+    """A "." the tokenizer split off an abbreviation ("Brig" + "." in "Brig. Gen. Helen Okafor")."""
+    if view.words[i].text != "." or i == 0:
+        return False
+    prev = view.words[i - 1]
+    return (
+        prev.end == view.words[i].start
+        and prev.text[:1].isupper()
+        and prev.text.isalpha()
+        and len(prev.text) <= 5
+        and i + 1 < len(view.words)
+        and view.words[i + 1].text[:1].isupper()
+    )
+
+
 def _is_npish(view: DocView, i: int) -> bool:
     w = view.words[i]
     if is_quote_char(w.text):
         return False
+    if is_abbreviation_period(view, i):
+        return True
     if w.upos in NP_POS or _is_possessive(view, i):
         return True
     if w.upos == "PRON" and w.xpos in ("PRP$", "WP$"):
@@ -47,7 +122,9 @@ def _is_npish(view: DocView, i: int) -> bool:
     if w.upos == "PUNCT" and w.text in ("-", "‐", "/", "&"):
         return True
     # abbreviations the tagger may call X or SYM ("Lie." in "Lie. Gen.")
-    return w.upos in ("X", "SYM", "VERB") and w.text[:1].isupper() and w.text.endswith(".") and len(w.text) <= 5
+    return (
+        w.upos in ("X", "SYM", "VERB") and w.text[:1].isupper() and w.text.endswith(".") and len(w.text) <= 5
+    )
 
 
 def _glued(view: DocView, k: int) -> bool:
@@ -100,10 +177,18 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
             k -= 1
             continue
         prev_first = view.words[first]
-        if prev_first.upos == "DET" and not _is_possessive(view, k) and t.upos not in ("ADP", "PUNCT", "CCONJ"):
+        if (
+            prev_first.upos == "DET"
+            and not _is_possessive(view, k)
+            and t.upos not in ("ADP", "PUNCT", "CCONJ")
+        ):
             break  # a determiner opens the phrase
         if _is_npish(view, k):
-            if t.upos == "DET" and k - 1 >= floor and view.words[k - 1].upos in ("NOUN", "PROPN", "ADJ", "NUM"):
+            if (
+                t.upos == "DET"
+                and k - 1 >= floor
+                and view.words[k - 1].upos in ("NOUN", "PROPN", "ADJ", "NUM")
+            ):
                 first = k
                 break
             first = k
@@ -116,7 +201,12 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
                 k -= 1
                 continue
             break
-        if t.upos == "CCONJ" and t.text.lower() == "and" and k - 1 >= floor and view.words[k - 1].upos == "PROPN":
+        if (
+            t.upos == "CCONJ"
+            and t.text.lower() == "and"
+            and k - 1 >= floor
+            and view.words[k - 1].upos == "PROPN"
+        ):
             if view.words[first].upos == "PROPN":
                 first = k
                 k -= 1
@@ -165,7 +255,11 @@ def np_right(
             k += 1
             continue
         if _is_npish(view, k):
-            if t.upos == "DET" and view.words[last].upos in ("NOUN", "PROPN") and view.words[k - 1].upos != "ADP":
+            if (
+                t.upos == "DET"
+                and view.words[last].upos in ("NOUN", "PROPN")
+                and view.words[k - 1].upos != "ADP"
+            ):
                 break
             last = k
             seen_name = seen_name or _ends_with_name(view, k)
@@ -229,7 +323,12 @@ def mention_for_cue(
     surface = np_left(view, k, lex, floor) if k >= floor else None
     parse_subj = subject_of(view, cue)
     if surface is not None:
-        if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
+        if (
+            parse_subj is None
+            or surface[0] <= parse_subj <= surface[1]
+            or parse_subj < floor
+            or parse_subj >= ceiling
+        ):
             return surface, "surface"
         if parse_subj > cue:
             post = np_right(view, parse_subj, lex, ceiling)

@@ -8,7 +8,7 @@ Speakers are shared objects: one :class:`Speaker` per real speaker per document,
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -112,6 +112,18 @@ class Cue:
         return cls(Span.from_dict(data), str(data["lemma"]))
 
 
+def _span_tuple(value: Iterable[Span]) -> tuple[Span, ...]:
+    return tuple(value)
+
+
+def _attribution_tuple(value: Iterable[Attribution]) -> tuple[Attribution, ...]:
+    return tuple(value)
+
+
+def _speaker_tuple(value: Iterable[Speaker]) -> tuple[Speaker, ...]:
+    return tuple(value)
+
+
 def _opt_str(value: object) -> str | None:
     if value is None:
         return None
@@ -137,7 +149,7 @@ class Speaker:
     rank: str | None = attrs.field(converter=_opt_str, default=None)
     title: str | None = attrs.field(converter=_opt_str, default=None)
     organization: str | None = attrs.field(converter=_opt_str, default=None)
-    mentions: tuple[Span, ...] = attrs.field(converter=tuple, factory=tuple)
+    mentions: tuple[Span, ...] = attrs.field(converter=_span_tuple, factory=tuple)
     resolved: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
 
     @mentions.validator
@@ -195,7 +207,9 @@ class Attribution:
 
     content: tuple[Span, ...] = attrs.field(converter=_content_spans)
     kind: QuoteKind = attrs.field(converter=QuoteKind)
-    cue: Cue | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Cue)))
+    cue: Cue | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Cue))
+    )
     speaker: Speaker | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Speaker))
     )
@@ -266,8 +280,8 @@ class Result:
     """
 
     text: str = attrs.field(validator=attrs.validators.instance_of(str))
-    attributions: tuple[Attribution, ...] = attrs.field(converter=tuple, factory=tuple)
-    speakers: tuple[Speaker, ...] = attrs.field(converter=tuple, factory=tuple)
+    attributions: tuple[Attribution, ...] = attrs.field(converter=_attribution_tuple, factory=tuple)
+    speakers: tuple[Speaker, ...] = attrs.field(converter=_speaker_tuple, factory=tuple)
     doc_id: str | None = attrs.field(converter=_opt_str, default=None)
     error: str | None = attrs.field(converter=_opt_str, default=None)
 

@@ -169,15 +169,12 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
             first_mark = _first_nonspace(text, p_start, p_end)
             if first_mark is not None and text[first_mark] in OPEN_DOUBLE + AMBIG_DOUBLE:
                 # the continuation paragraph: its first mark re-opens the running quote
-                cont_pairs, cont_unclosed = _match_paragraph(text, first_mark + 1, p_end, "d", apostrophes, [])
                 close = _first_closer_at_depth0(text, first_mark + 1, p_end, apostrophes)
                 if close is not None:
                     carry.append((first_mark, close + 1))
                     quotes.append(_make(text, carry, True))
                     carry = None
-                    pairs = [pr for pr in pairs if pr[0] > close]
-                    pairs2, unclosed = _match_paragraph(text, close + 1, p_end, "d", apostrophes, [])
-                    pairs = pairs2
+                    pairs, unclosed = _match_paragraph(text, close + 1, p_end, "d", apostrophes, [])
                 else:
                     carry.append((first_mark, _rstrip(text, p_start, p_end)))
                     continue
@@ -214,7 +211,7 @@ def _first_closer_at_depth0(text: str, start: int, end: int, apostrophes: set[in
             continue
         role = _classify(text, i, apostrophes)
         if role == "either":
-            role = "close" if depth == 0 else "close"
+            role = "close"
         if role in ("open", "open?"):
             depth += 1
         elif role in ("close", "close?"):

@@ -84,7 +84,7 @@ def _strip_det(text: str) -> str:
 
 
 def _strip_possessor(text: str) -> str:
-    """"Iraq’s Joint Operation Command" → "Joint Operation Command"."""
+    """ "Iraq’s Joint Operation Command" → "Joint Operation Command"."""
     m = _POSSESSIVE.match(text)
     return text[m.end() :] if m and text[m.end() :].strip() else text
 
@@ -153,7 +153,8 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     if any(w in lex.org_heads for w in words):
         return True
     return any(
-        ent.type in ("ORG", "GPE", "LOC", "NORP") and ent.first <= last and first <= ent.last for ent in view.entities
+        ent.type in ("ORG", "GPE", "LOC", "NORP") and ent.first <= last and first <= ent.last
+        for ent in view.entities
     )
 
 
@@ -183,7 +184,9 @@ def parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parsed
     person = _person_entity(view, main[0], main[1])
     if person is None and not _is_org_like(_seg_text(view, *main), view, *main, lex):
         run = _proper_run(view, main[0], main[1])
-        if run is not None and run[1] == main[1] or run is not None and _seg_text(view, run[1] + 1, main[1]).lower() in NAME_SUFFIXES:
+        if (run is not None and run[1] == main[1]) or (
+            run is not None and _seg_text(view, run[1] + 1, main[1]).lower() in NAME_SUFFIXES
+        ):
             person = run
     if person is not None:
         return _parse_person(view, span, (first, last), main, appositives, person, lex)
@@ -236,7 +239,9 @@ def _parse_person(
             org = o2
     name = _clean(name_text)
     name = regex.sub(r"['’]s$", "", name)
-    return ParsedMention(span, words, SpeakerKind.PERSON, name=name or None, rank=rank, title=title, organization=org)
+    return ParsedMention(
+        span, words, SpeakerKind.PERSON, name=name or None, rank=rank, title=title, organization=org
+    )
 
 
 def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]:
@@ -248,13 +253,18 @@ def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]
     if found is None:
         found = _appositive_head(seg, lex)
     if found is None:
-        org = _strip_possessor(_strip_det(seg))
-        return None, (org if org and org[:1].isupper() and len(org.split()) <= 8 else None)
+        bare = _strip_possessor(_strip_det(seg))
+        return None, (bare if bare and bare[:1].isupper() and len(bare.split()) <= 8 else None)
     t_start, t_end = found
     title = seg[t_start:t_end]
     after = seg[t_end:].strip()
     before = seg[:t_start].strip()
-    org = None
+    org: str | None = None
+    # "director of public health at Eastshire County Council": the lower-case "of" phrase is the role's
+    ext = regex.match(r"^(of\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+(?=(?:at|for|with|in)\s+\S)", after)
+    if ext is not None:
+        title = f"{title} {ext.group(1)}"
+        after = after[ext.end() :]
     m = regex.match(r"(?i)^(?:" + "|".join(ORG_ADPS) + r")\s+(.+)$", after)
     if m:
         org = _strip_possessor(_strip_det(_clean(m.group(1))))
@@ -273,7 +283,9 @@ def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]
 def _appositive_head(seg: str, lex: Lexicons) -> tuple[int, int] | None:
     """An unlisted role in an appositive: "a nurse at the county hospital" → "nurse"."""
     m = regex.match(
-        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:" + "|".join(ORG_ADPS) + r")\s+.+)?$",
+        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:"
+        + "|".join(ORG_ADPS)
+        + r")\s+.+)?$",
         seg,
     )
     if m is None:
@@ -297,29 +309,35 @@ def _parse_other(
     head_word = seg.split()[-1].lower() if seg else ""
     doc_head = _document_head(seg, lex)
     if doc_head is not None and m is not None:
-        org = _strip_det(_clean(m.group(1)))
-        return ParsedMention(span, words, SpeakerKind.DOCUMENT, name=org, organization=org)
+        source = _strip_det(_clean(m.group(1)))
+        return ParsedMention(span, words, SpeakerKind.DOCUMENT, name=source, organization=source)
     if head_low in lex.document_heads or head_word in lex.document_heads:
         # "ISIS weekly propaganda al-Naba newspaper": the outlet's own name, and who runs it
         names = _proper_runs(view, main[0], main[1] - 1)
         if names:
-            name = names[-1]
-            org = names[0] if len(names) > 1 else None
-            return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=name, organization=org)
+            parent = names[0] if len(names) > 1 else None
+            return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=names[-1], organization=parent)
         return ParsedMention(span, words, SpeakerKind.DOCUMENT, name=_strip_det(seg), nominal=True)
     title_found = _find_title(seg, lex)
     if title_found is not None and head_low not in lex.org_heads:
         title, org = _title_and_org(seg, lex)
         if not any(w[:1].isupper() for w in seg.split()[1:]) or title is not None:
-            return ParsedMention(span, words, SpeakerKind.UNNAMED, title=title, organization=org, nominal=True)
+            return ParsedMention(
+                span, words, SpeakerKind.UNNAMED, title=title, organization=org, nominal=True
+            )
     if head_low in lex.nominal_sources and not head.text[:1].isupper():
-        return ParsedMention(span, words, SpeakerKind.UNNAMED, name=None, nominal=True,
-                             title=head.text if head_low in lex.titles else None)
+        return ParsedMention(
+            span,
+            words,
+            SpeakerKind.UNNAMED,
+            name=None,
+            nominal=True,
+            title=head.text if head_low in lex.titles else None,
+        )
     name = _strip_possessor(_strip_det(seg))
     if not name:
         return ParsedMention(span, words, SpeakerKind.UNNAMED, nominal=True)
-    return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=name,
-                         organization=None)
+    return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=name, organization=None)
 
 
 def _document_head(seg: str, lex: Lexicons) -> str | None:
@@ -333,7 +351,9 @@ def _proper_runs(view: DocView, first: int, last: int) -> list[str]:
     runs: list[str] = []
     k = first
     while k <= last:
-        if view.words[k].upos == "PROPN" or (view.words[k].text[:1].isupper() and view.words[k].upos in ("NOUN", "X")):
+        if view.words[k].upos == "PROPN" or (
+            view.words[k].text[:1].isupper() and view.words[k].upos in ("NOUN", "X")
+        ):
             while k > first and view.words[k - 1].end == view.words[k].start:  # "al-Naba"
                 k -= 1
             j = k
@@ -387,7 +407,9 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
                 clusters.append(cluster)
             cluster.mentions.append(m)
         elif m.kind is SpeakerKind.PERSON and m.name:
-            cluster = next((c for c in reversed(clusters) if c.kind is SpeakerKind.PERSON and _same_person(c, m)), None)
+            cluster = next(
+                (c for c in reversed(clusters) if c.kind is SpeakerKind.PERSON and _same_person(c, m)), None
+            )
             if cluster is None and len(m.name_tokens) == 1:
                 full = _earlier_full_name(view, m)
                 if full is not None:
@@ -407,7 +429,9 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
                     (c for c in reversed(clusters) if c.title and c.title.lower() == wanted and c.name), None
                 )
             if cluster is None:
-                cluster = SpeakerCluster(kind=m.kind, title=m.title, organization=m.organization, resolved=False)
+                cluster = SpeakerCluster(
+                    kind=m.kind, title=m.title, organization=m.organization, resolved=False
+                )
                 clusters.append(cluster)
             cluster.mentions.append(m)
         else:
@@ -447,9 +471,7 @@ def _earlier_full_name(view: DocView, m: ParsedMention) -> str | None:
 def build_speakers(clusters: Sequence[SpeakerCluster]) -> dict[int, Speaker]:
     """One frozen Speaker per cluster (keyed by ``id(cluster)``), ids S1, S2, … in text order."""
     out: dict[int, Speaker] = {}
-    ordered = sorted(
-        (c for c in clusters if c.mentions), key=lambda c: min(m.span.start for m in c.mentions)
-    )
+    ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(m.span.start for m in c.mentions))
     for n, c in enumerate(ordered, 1):
         mentions = sorted({m.span for m in c.mentions}, key=lambda s: (s.start, s.end))
         name = c.name

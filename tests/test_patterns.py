@@ -33,6 +33,7 @@ def run(extractor):  # type: ignore[no-untyped-def]
 
 # -- direct quotes around a cue ------------------------------------------------------------------
 
+
 def test_trailing_subject_verb(run) -> None:  # type: ignore[no-untyped-def]
     r = run("“The bridge will reopen next spring after repairs,” Mayor Helen Ortiz said on Tuesday.")
     a = _one(r, "bridge")
@@ -57,7 +58,9 @@ def test_leading_colon_with_addressee(run) -> None:  # type: ignore[no-untyped-d
 
 
 def test_leading_said_colon(run) -> None:  # type: ignore[no-untyped-def]
-    r = run("Karen Walsh, a nurse at the county hospital, said: “Every bed on this ward has been full since Friday.”")
+    r = run(
+        "Karen Walsh, a nurse at the county hospital, said: “Every bed on this ward has been full since Friday.”"
+    )
     a = _one(r, "Every bed")
     assert a.speaker and a.speaker.name == "Karen Walsh" and a.speaker.title == "nurse"
     assert a.speaker.organization == "county hospital"
@@ -89,6 +92,7 @@ def test_trailing_dash_attribution(run) -> None:  # type: ignore[no-untyped-def]
 
 # -- indirect and mixed ------------------------------------------------------------------------------
 
+
 def test_indirect_said_that(run) -> None:  # type: ignore[no-untyped-def]
     r = run("Governor Paul Hayes said that the state would hire 500 new teachers next year.")
     a = _one(r, "hire 500")
@@ -117,7 +121,9 @@ def test_said_in_an_interview_with_that(run) -> None:  # type: ignore[no-untyped
 
 
 def test_adding_that_shares_the_speaker(run) -> None:  # type: ignore[no-untyped-def]
-    r = run("“The storm is moving east,” forecaster Ian Moss said, adding that schools would stay closed on Friday.")
+    r = run(
+        "“The storm is moving east,” forecaster Ian Moss said, adding that schools would stay closed on Friday."
+    )
     a, b = _one(r, "storm is moving"), _one(r, "schools would stay closed")
     assert b.cue and b.cue.lemma == "add"
     assert a.speaker is not None and b.speaker is a.speaker
@@ -154,6 +160,7 @@ def test_mixed_quote_is_one_attribution(run) -> None:  # type: ignore[no-untyped
 
 # -- what must produce nothing ----------------------------------------------------------------------
 
+
 def test_headline_caption_dateline_produce_nothing(run) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Farmers say drought “worst in decades”\n\n"
@@ -167,11 +174,14 @@ def test_headline_caption_dateline_produce_nothing(run) -> None:  # type: ignore
 
 
 def test_scare_quotes_and_titles_are_not_quotes(run) -> None:  # type: ignore[no-untyped-def]
-    r = run("The so-called “peace plan” was discussed on “Meet the Press” and in the farmers’ fields of the ’90s.")
+    r = run(
+        "The so-called “peace plan” was discussed on “Meet the Press” and in the farmers’ fields of the ’90s."
+    )
     assert r.attributions == ()
 
 
 # -- speaker resolution -------------------------------------------------------------------------------
+
 
 def test_surname_pronoun_and_nominal_coreference(run) -> None:  # type: ignore[no-untyped-def]
     text = (

@@ -85,7 +85,9 @@ def test_every_required_attribution_found_with_kind_cue_and_speaker(seed) -> Non
             continue
         for field in ("name", "rank", "title", "organization"):
             if _norm(getattr(got, field)) != _norm(want[field]):
-                problems.append(f"{field}: {getattr(got, field)!r} != {want[field]!r} ({g['content']['text'][:30]!r})")
+                problems.append(
+                    f"{field}: {getattr(got, field)!r} != {want[field]!r} ({g['content']['text'][:30]!r})"
+                )
     assert not problems, "\n".join(problems)
     assert sum(1 for g in gold if not g["optional"]) == 19
 

@@ -50,6 +50,10 @@ def read_table(path: Path, columns: int) -> list[tuple[str, ...]]:
     return rows
 
 
+def _freeze_set(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 def _freeze_map(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
 
@@ -61,10 +65,10 @@ class Lexicons:
     cues: Mapping[str, str] = attrs.field(converter=_freeze_map)
     ranks: Mapping[str, str] = attrs.field(converter=_freeze_map)
     titles: Mapping[str, str] = attrs.field(converter=_freeze_map)
-    org_heads: frozenset[str] = attrs.field(converter=frozenset)
-    document_heads: frozenset[str] = attrs.field(converter=frozenset)
-    nominal_sources: frozenset[str] = attrs.field(converter=frozenset)
-    cue_classes: frozenset[str] = attrs.field(converter=frozenset, default=DEFAULT_CUE_CLASSES)
+    org_heads: frozenset[str] = attrs.field(converter=_freeze_set)
+    document_heads: frozenset[str] = attrs.field(converter=_freeze_set)
+    nominal_sources: frozenset[str] = attrs.field(converter=_freeze_set)
+    cue_classes: frozenset[str] = attrs.field(converter=_freeze_set, default=DEFAULT_CUE_CLASSES)
 
     @classmethod
     def default(cls) -> Lexicons:

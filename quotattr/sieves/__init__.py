@@ -84,7 +84,10 @@ Sieve = Callable[[Context], list[Candidate]]
 
 
 def _order() -> list[tuple[str, Sieve]]:
-    from quotattr.sieves import according, continuation, direct, indirect
+    import quotattr.sieves.according as according
+    import quotattr.sieves.continuation as continuation
+    import quotattr.sieves.direct as direct
+    import quotattr.sieves.indirect as indirect
 
     return [
         ("direct_trailing", direct.trailing),

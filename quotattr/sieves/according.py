@@ -1,4 +1,4 @@
-""""according to X" sources, at the front, in the middle or at the end of a sentence.
+""" "according to X" sources, at the front, in the middle or at the end of a sentence.
 
 >>> # "The rooms will be in Kirkuk, according to Gen. Yehia Rasool."  → content "The rooms will be in Kirkuk"
 """
@@ -43,9 +43,11 @@ def according_to(ctx: Context) -> list[Candidate]:
         spans = [(words[a].start, words[b].end) for a, b in parts]
         if any(q.start < spans[-1][1] and spans[0][0] < q.end for q in ctx.quotes):
             continue  # a direct quote: the direct sieves own it
-        kind = QuoteKind.MIXED if any(
-            a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans
-        ) else QuoteKind.INDIRECT
+        kind = (
+            QuoteKind.MIXED
+            if any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
+            else QuoteKind.INDIRECT
+        )
         out.append(
             Candidate(
                 content=spans,

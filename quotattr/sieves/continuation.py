@@ -30,8 +30,11 @@ def continuation(ctx: Context) -> list[Candidate]:
         if id(q) in done or not ctx.in_body(q.start):
             continue
         para = view.paragraph_of(q.start)
-        earlier = [c for c in found + out if c.start < q.start and c.mention is not None or
-                   c.start < q.start and c.inherit_from is not None]
+        earlier = [
+            c
+            for c in found + out
+            if c.start < q.start and (c.mention is not None or c.inherit_from is not None)
+        ]
         if not earlier:
             continue
         prev = max(earlier, key=lambda c: c.end)
@@ -39,13 +42,29 @@ def continuation(ctx: Context) -> list[Candidate]:
         p_start, _ = view.paragraph_span(para)
         opens_paragraph = not view.text[p_start : q.start].strip()
         if prev_para == para and prev.kind is QuoteKind.DIRECT:
-            cand = Candidate(list(q.parts), QuoteKind.DIRECT, "continuation", prev.confidence * 0.95,
-                             view.words[view.first_word_from(q.start)].sent, cue=prev.cue,
-                             cue_lemma=prev.cue_lemma, cue_word=prev.cue_word, mention=prev.mention,
-                             inherit_from=prev, quote=q)
+            cand = Candidate(
+                list(q.parts),
+                QuoteKind.DIRECT,
+                "continuation",
+                prev.confidence * 0.95,
+                view.words[view.first_word_from(q.start)].sent,
+                cue=prev.cue,
+                cue_lemma=prev.cue_lemma,
+                cue_word=prev.cue_word,
+                mention=prev.mention,
+                inherit_from=prev,
+                quote=q,
+            )
         elif prev_para == para - 1 and opens_paragraph:
-            cand = Candidate(list(q.parts), QuoteKind.DIRECT, "continuation", prev.confidence * 0.8,
-                             view.words[view.first_word_from(q.start)].sent, inherit_from=prev, quote=q)
+            cand = Candidate(
+                list(q.parts),
+                QuoteKind.DIRECT,
+                "continuation",
+                prev.confidence * 0.8,
+                view.words[view.first_word_from(q.start)].sent,
+                inherit_from=prev,
+                quote=q,
+            )
         else:
             continue
         out.append(cand)

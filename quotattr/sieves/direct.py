@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from quotattr.document import DocView
 from quotattr.lexicons import Lexicons
-from quotattr.mentions import mention_for_cue, np_right
+from quotattr.mentions import is_abbreviation_period, mention_for_cue, np_right
 from quotattr.model import QuoteKind
 from quotattr.quotes import QuoteSpan, is_quote_char
 from quotattr.sieves import Candidate, Context
@@ -18,8 +18,27 @@ __all__ = ["ADDRESSEE_CUES", "classify_quotes", "leading", "trailing"]
 
 #: cues whose object is the person addressed ("told reporters")
 ADDRESSEE_CUES = frozenset(
-    {"tell", "inform", "assure", "notify", "brief", "remind", "advise", "warn", "ask", "promise", "urge",
-     "caution", "email", "write", "text", "answer", "reply", "respond", "testify"}
+    {
+        "tell",
+        "inform",
+        "assure",
+        "notify",
+        "brief",
+        "remind",
+        "advise",
+        "warn",
+        "ask",
+        "promise",
+        "urge",
+        "caution",
+        "email",
+        "write",
+        "text",
+        "answer",
+        "reply",
+        "respond",
+        "testify",
+    }
 )
 DASHES = frozenset({"—", "–", "--", "―"})
 SENTENCE_END = frozenset({".", "?", "!", "…"})
@@ -39,7 +58,11 @@ def _word_count(view: DocView, start: int, end: int) -> int:
 
 def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
     w = view.words[i]
-    return w.upos in ("VERB", "AUX", "NOUN") and lex.is_cue(w.lemma) and (w.upos == "VERB" or w.xpos.startswith("VB"))
+    return (
+        w.upos in ("VERB", "AUX", "NOUN")
+        and lex.is_cue(w.lemma)
+        and (w.upos == "VERB" or w.xpos.startswith("VB"))
+    )
 
 
 def classify_quotes(
@@ -52,11 +75,17 @@ def classify_quotes(
     for q in quotes:
         p_start, _ = view.paragraph_span(view.paragraph_of(q.start))
         prev = _prev_char(text, q.start, p_start)
-        if prev is None or prev in ".!?:…" or is_quote_char(prev) and _ends_sentence_before(text, q.start, p_start):
+        if (
+            prev is None
+            or prev in ".!?:…"
+            or (is_quote_char(prev) and _ends_sentence_before(text, q.start, p_start))
+        ):
             direct.append(q)
             continue
         before = view.first_word_from(q.start) - 1
-        while before >= 0 and view.words[before].text in (",", "—", "–") and view.words[before].start >= p_start:
+        while (
+            before >= 0 and view.words[before].text in (",", "—", "–") and view.words[before].start >= p_start
+        ):
             before -= 1
         if prev in ",—–" and before >= 0 and _cue_within(view, lex, before, 6, p_start):
             direct.append(q)
@@ -96,7 +125,7 @@ def _region_after(ctx: Context, q: QuoteSpan) -> tuple[int, int]:
     first = view.first_word_from(q.end)
     k = first
     while k < len(view.words) and view.words[k].start < limit and k - first < MAX_TRAILING_WORDS:
-        if view.words[k].text in SENTENCE_END and k > first:
+        if view.words[k].text in SENTENCE_END and k > first and not is_abbreviation_period(view, k):
             k += 1
             break
         k += 1
@@ -104,8 +133,16 @@ def _region_after(ctx: Context, q: QuoteSpan) -> tuple[int, int]:
 
 
 def _cue_candidate(
-    ctx: Context, q: QuoteSpan, cue: int, lemma: str, floor: int, ceiling: int, sieve: str, conf: float,
-    *, postposed_ok: bool,
+    ctx: Context,
+    q: QuoteSpan,
+    cue: int,
+    lemma: str,
+    floor: int,
+    ceiling: int,
+    sieve: str,
+    conf: float,
+    *,
+    postposed_ok: bool,
 ) -> Candidate:
     view = ctx.view
     w = view.words[cue]
@@ -145,9 +182,18 @@ def trailing(ctx: Context) -> list[Candidate]:
             mention = np_right(view, first + 1, ctx.lex, stop)
             if mention is not None and view.words[mention[0]].upos in ("PROPN", "DET", "NOUN", "ADJ"):
                 out.append(
-                    Candidate(list(q.parts), QuoteKind.DIRECT, "direct_trailing", 0.7, head.sent,
-                              cue=(head.start, head.end), cue_lemma=head.text, cue_word=first,
-                              mention=mention, quote=q)
+                    Candidate(
+                        list(q.parts),
+                        QuoteKind.DIRECT,
+                        "direct_trailing",
+                        0.7,
+                        head.sent,
+                        cue=(head.start, head.end),
+                        cue_lemma=head.text,
+                        cue_word=first,
+                        mention=mention,
+                        quote=q,
+                    )
                 )
                 continue
         for k in range(first, stop):
@@ -156,16 +202,28 @@ def trailing(ctx: Context) -> list[Candidate]:
                 mention = np_right(view, k + 2, ctx.lex, stop)
                 if k - first <= 1:
                     out.append(
-                        Candidate(list(q.parts), QuoteKind.DIRECT, "direct_trailing", 0.85, w.sent,
-                                  cue=(w.start, view.words[k + 1].end), cue_lemma="according to",
-                                  cue_word=k, mention=mention, quote=q)
+                        Candidate(
+                            list(q.parts),
+                            QuoteKind.DIRECT,
+                            "direct_trailing",
+                            0.85,
+                            w.sent,
+                            cue=(w.start, view.words[k + 1].end),
+                            cue_lemma="according to",
+                            cue_word=k,
+                            mention=mention,
+                            quote=q,
+                        )
                     )
                     ctx.claimed_cues.add(k)
                 break
             if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
                 conf = 0.95 if k - first <= 4 else 0.85
-                out.append(_cue_candidate(ctx, q, k, w.lemma.lower(), first, stop, "direct_trailing", conf,
-                                          postposed_ok=True))
+                out.append(
+                    _cue_candidate(
+                        ctx, q, k, w.lemma.lower(), first, stop, "direct_trailing", conf, postposed_ok=True
+                    )
+                )
                 ctx.claimed_cues.add(k)
                 break
             if w.upos == "VERB" and not _in_relative_clause(view, first, k):
@@ -200,8 +258,19 @@ def leading(ctx: Context) -> list[Candidate]:
                 between = [view.words[j] for j in range(k + 1, last + 1)]
                 if prev not in (":", ",") and between and not all(b.upos == "PUNCT" for b in between):
                     break
-                out.append(_cue_candidate(ctx, q, k, view.words[k].lemma.lower(), floor_word, last + 1,
-                                          "direct_leading", 0.9, postposed_ok=False))
+                out.append(
+                    _cue_candidate(
+                        ctx,
+                        q,
+                        k,
+                        view.words[k].lemma.lower(),
+                        floor_word,
+                        last + 1,
+                        "direct_leading",
+                        0.9,
+                        postposed_ok=False,
+                    )
+                )
                 ctx.claimed_cues.add(k)
                 break
     return out

@@ -76,18 +76,18 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
     """
     for k in range(first + 1, last + 1):
         w = view.words[k]
-        stop = False
-        if w.head == cue and w.deprel.split(":")[0] in ("advcl", "conj", "parataxis") and w.upos == "VERB":
-            stop = True
-        elif w.xpos == "VBG" and view.words[k - 1].text == "," and is_cue_word(view, k, ctx.lex):
-            stop = True
-        elif w.text.lower() == "according" and k + 1 <= last and view.words[k + 1].text.lower() == "to":
-            stop = True
-        elif ctx.in_direct_quote(w.start) is not None:
-            stop = True
+        hangs_off_cue = w.head == cue and w.deprel.split(":")[0] in ("advcl", "conj", "parataxis")
+        stop = (
+            (hangs_off_cue and w.upos == "VERB")
+            or (w.xpos == "VBG" and view.words[k - 1].text == "," and is_cue_word(view, k, ctx.lex))
+            or (w.text.lower() == "according" and k + 1 <= last and view.words[k + 1].text.lower() == "to")
+            or ctx.in_direct_quote(w.start) is not None
+        )
         if stop:
             j = k - 1
-            while j > first and (view.words[j].text in (",", ";", "—", "–") or view.words[j].text.lower() == "and"):
+            while j > first and (
+                view.words[j].text in (",", ";", "—", "–") or view.words[j].text.lower() == "and"
+            ):
                 j -= 1
             return j
     return last
@@ -146,18 +146,27 @@ def reported(ctx: Context) -> list[Candidate]:
         inherited = by_cue.get(w.head) if w.deprel.split(":")[0] in ("advcl", "conj", "xcomp") else None
         if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj"):
             # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
-            earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent
-                       and c.cue_word < i]
+            earlier = [
+                c
+                for c in by_cue.values()
+                if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i
+            ]
             inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
         mention: tuple[int, int] | None
         if inherited is not None and not view.deps(i, "nsubj"):
             mention = inherited.mention
         else:
-            mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
+            mention, _ = mention_for_cue(
+                view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame"
+            )
         addressee = None
         if lemma in ADDRESSEE_CUES and first > i + 1:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
-        kind = QuoteKind.MIXED if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments) else QuoteKind.INDIRECT
+        kind = (
+            QuoteKind.MIXED
+            if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments)
+            else QuoteKind.INDIRECT
+        )
         conf = {"that": 0.85, "ccomp": 0.75, "xcomp": 0.6, "frame": 0.65}[how]
         if mention is None:
             conf *= 0.6
@@ -181,7 +190,7 @@ def reported(ctx: Context) -> list[Candidate]:
 
 
 def _sentence_final_frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[int, int] | None:
-    """"The economy is strong, he said." — content before ", SUBJ CUE" at the end of the sentence."""
+    """ "The economy is strong, he said." — content before ", SUBJ CUE" at the end of the sentence."""
     view = ctx.view
     tail = [k for k in range(cue + 1, sent[1]) if view.words[k].upos != "PUNCT"]
     if len(tail) > FRAME_TAIL_MAX or any(view.words[k].text.lower() == "that" for k in tail):

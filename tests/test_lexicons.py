@@ -1,0 +1,39 @@
+"""Lexicons load from data files and can be extended by users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quotattr import Lexicons
+
+
+def test_default_lexicons_hold_the_core_entries() -> None:
+    lex = Lexicons.default()
+    for lemma in ("say", "tell", "add", "explain", "warn", "claim", "reveal", "announce", "tweet", "deny"):
+        assert lex.is_cue(lemma), lemma
+    assert lex.ranks["Lie. Gen."] == "Lt. Gen."
+    assert "chief of staff" in lex.titles
+    assert "coalition" in lex.org_heads
+
+
+def test_extend_adds_without_mutating_the_default() -> None:
+    lex = Lexicons.default().extend(cues={"Opine": "speech"}, org_heads=["Junta"])
+    assert lex.is_cue("opine") and "junta" in lex.org_heads
+    assert not Lexicons.default().is_cue("opine")
+
+
+def test_evidence_cues_are_off_unless_enabled() -> None:
+    lex = Lexicons.default()
+    assert not lex.is_cue("find")
+    assert lex.extend(cue_classes={"speech", "evidence"}).is_cue("find")
+
+
+def test_from_dir_overrides_one_file(tmp_path: Path) -> None:
+    (tmp_path / "cues.tsv").write_text("# mine\nmumble\tspeech\n", encoding="utf-8")
+    lex = Lexicons.from_dir(tmp_path)
+    assert lex.is_cue("mumble") and not lex.is_cue("say")
+    assert "spokesman" in lex.titles  # other files fall back to the defaults
+    with pytest.raises(FileNotFoundError):
+        Lexicons.from_dir(tmp_path / "missing")

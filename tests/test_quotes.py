@@ -1,0 +1,72 @@
+"""The quote-span finder (a pure function over text: hand-written inputs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotattr.quotes import find_quotes
+
+
+def texts(text: str) -> list[str]:
+    return [q.text for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“Curly double,” she said.", ["“Curly double,”"]),
+        ('"Straight double," she said.', ['"Straight double,"']),
+        ("‘Curly single,’ she said.", ["‘Curly single,’"]),
+        ("'Straight single,' she said.", ["'Straight single,'"]),
+        ("«Guillemets», dit-elle.", ["«Guillemets»"]),
+        ("„Low-high“, sagte sie.", ["„Low-high“"]),
+    ],
+)
+def test_every_common_mark_style(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
+def test_nested_quote_is_part_of_the_outer_one() -> None:
+    text = "“He told me ‘never again’ and left,” she said."
+    assert texts(text) == ["“He told me ‘never again’ and left,”"]
+
+
+def test_apostrophes_are_not_quote_marks() -> None:
+    assert texts("The farmers’ fields, the ’90s, rock ’n’ roll, don’t, it's, the boss’s car.") == []
+    assert texts("Rock 'n' roll in the '90s wasn't bad.") == []
+
+
+def test_multi_paragraph_quote_has_one_part_per_paragraph() -> None:
+    text = "“First paragraph of the statement.\n\n“Second paragraph.\n\n“Third and last.”\n\nAfter."
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.closed and len(q.parts) == 3
+    assert [text[a:b] for a, b in q.parts] == [
+        "“First paragraph of the statement.",
+        "“Second paragraph.",
+        "“Third and last.”",
+    ]
+
+
+def test_unbalanced_mark_stays_in_its_paragraph() -> None:
+    text = "“An unclosed opening mark here.\n\nA later paragraph with “a proper quote,” he said."
+    quotes = find_quotes(text)
+    assert [q.text for q in quotes] == ["“An unclosed opening mark here.", "“a proper quote,”"]
+    assert [q.closed for q in quotes] == [False, True]
+
+
+def test_stray_closing_mark_is_ignored() -> None:
+    assert texts("A stray ” mark, then “a real one,” she said.") == ["“a real one,”"]
+
+
+def test_parts_are_exact_offsets() -> None:
+    text = "Intro.\n\n“Para one.\n\n“Para two.”"
+    for q in find_quotes(text):
+        assert "".join(text[a:b] for a, b in q.parts) == q.text
+
+
+def test_many_marks_are_linear_and_safe() -> None:
+    assert len(find_quotes("“" * 10000)) <= 1
+    assert len(find_quotes('"' * 10001)) == 5000
+    assert find_quotes("") == []
