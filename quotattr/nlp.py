@@ -98,7 +98,8 @@ def resolve_model_set(models: str | os.PathLike[str] | None = None) -> ModelSetI
     path = Path(choice).expanduser()
     if not path.is_dir():
         raise ModelSetError(
-            f"unknown model set {str(choice)!r}: use 'bundled', 'official' or a directory holding a manifest.json"
+            f"unknown model set {str(choice)!r}: use 'bundled', 'official' "
+            "or a directory holding a manifest.json"
         )
     return ModelSetInfo("custom", path, load_manifest(path))
 
@@ -153,7 +154,11 @@ def build_pipeline(
         kwargs[f"{processor}_pretrain_path"] = pretrain
     # stanza logs a harmless warning about the unlisted default package; keep it quiet
     logging.getLogger("stanza").setLevel(logging.ERROR)
-    return stanza.Pipeline(**kwargs), info
+    from quotattr.models.loading import trusted_loading
+
+    # every file has just passed its SHA-256 check: load those fast (see quotattr.models.loading)
+    with trusted_loading(paths.values()):
+        return stanza.Pipeline(**kwargs), info
 
 
 def download_official(directory: Path | None = None) -> Path:
@@ -162,5 +167,7 @@ def download_official(directory: Path | None = None) -> Path:
 
     target = directory if directory is not None else official_dir()
     target.mkdir(parents=True, exist_ok=True)
-    stanza.download("en", model_dir=str(target), processors=PROCESSOR_LIST, package="default", logging_level="INFO")
+    stanza.download(
+        "en", model_dir=str(target), processors=PROCESSOR_LIST, package="default", logging_level="INFO"
+    )
     return target

@@ -59,7 +59,7 @@ def load_manifest(directory: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ModelIntegrityError(f"model manifest missing: {path}")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelIntegrityError(f"model manifest unreadable: {path}: {exc}") from exc
     files = manifest.get("files") if isinstance(manifest, dict) else None
@@ -88,7 +88,8 @@ def verify_model_set(directory: Path) -> dict[str, Path]:
         size = path.stat().st_size
         if size != int(entry["size"]):
             raise ModelIntegrityError(
-                f"model file {path} has {size} bytes, the manifest says {entry['size']}: corrupted or replaced"
+                f"model file {path} has {size} bytes, the manifest says {entry['size']}: "
+                "corrupted or replaced"
             )
         actual = sha256_file(path)
         if actual != entry["sha256"]:

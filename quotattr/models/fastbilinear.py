@@ -1,0 +1,69 @@
+"""Training-time CPU speed patch for stanza's biaffine scorers.
+
+``stanza.models.common.biaffine.BiaffineScorer`` wraps ``torch.nn.Bilinear``, whose backward pass
+(``aten::_trilinear``) is very slow on CPU (~90 % of POS training time). :func:`install` replaces
+only the *forward computation* with an equivalent matmul + bmm over the very same parameters
+(``W_bilin.weight`` [out, in1, in2], ``W_bilin.bias`` [out]); outputs and gradients are the same up
+to float rounding and the saved checkpoints are stock stanza checkpoints.
+
+usage: python -m quotattr.models.fastbilinear stanza.utils.training.run_pos ARGS...
+       (installs the patch, pins torch to one thread unless ``QUOTATTR_TRAIN_THREADS`` says
+       otherwise, installs :mod:`quotattr.models.warmstart` when ``QUOTATTR_WARM_START`` names a
+       model file, then runs the named module as ``__main__``)
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+from typing import Any
+
+__all__ = ["install"]
+
+
+def _fast_forward(self: Any, input1: Any, input2: Any) -> Any:
+    import torch
+
+    input1 = torch.cat([input1, input1.new_ones(*input1.size()[:-1], 1)], -1)
+    input2 = torch.cat([input2, input2.new_ones(*input2.size()[:-1], 1)], -1)
+    weight = self.W_bilin.weight  # out, in1, in2
+    out, in1, in2 = weight.shape
+    lead = input1.shape[:-1]
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, in2)
+    t = x1 @ weight.permute(1, 0, 2).reshape(in1, out * in2)  # N, out*in2
+    y = torch.bmm(t.view(-1, out, in2), x2.unsqueeze(-1)).squeeze(-1)
+    y = y + self.W_bilin.bias
+    return y.view(*lead, out)
+
+
+def install() -> None:
+    """Patch ``BiaffineScorer.forward`` in this process (idempotent)."""
+    from stanza.models.common import biaffine
+
+    biaffine.BiaffineScorer.forward = _fast_forward
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        print(__doc__, file=sys.stderr)
+        return 2
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("QUOTATTR_TRAIN_THREADS", "1")))
+    install()
+    warm = os.environ.get("QUOTATTR_WARM_START")
+    if warm:
+        from quotattr.models.warmstart import install as install_warm_start
+
+        install_warm_start(warm)
+    module = args[0]
+    sys.argv = [module, *args[1:]]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

