@@ -57,10 +57,13 @@ def _opens_paragraph(view: DocView, q: QuoteSpan) -> bool:
 
 def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
     """Keep the strongest candidate per content; drop attributions nested inside a direct quote."""
-    direct_spans = [c for c in cands if c.quote is not None]
+    direct_spans = [c for c in cands if c.quote is not None or c.sieve == "transcript"]
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: -c.confidence):
-        if c.quote is None and any(d.start <= c.start and c.end <= d.end for d in direct_spans):
+        if any(
+            d is not c and d.start <= c.start and c.end <= d.end and d.end - d.start > c.end - c.start
+            for d in direct_spans
+        ):
             continue
         if any(k.content == c.content for k in kept):
             continue
@@ -91,8 +94,8 @@ def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: 
     source = doc.text if text is None else text
     if source is None:
         raise ValueError("the stanza Document carries no text")
+    _check_annotations(doc)
     view = build_view(doc, source)
-    _check_annotations(view)
     direct, fragments = classify_quotes(view, lexicons, find_quotes(source))
     ctx = Context(view, lexicons, direct, fragments, body_paragraphs(view, direct))
     for _name, sieve in ordered():
@@ -142,12 +145,26 @@ def _words_span(view: DocView, words: tuple[int, int]) -> Span:
     return Span.of(view.text, view.words[words[0]].start, view.words[words[1]].end)
 
 
-def _check_annotations(view: DocView) -> None:
-    if not view.words:
+def _check_annotations(doc: Any) -> None:
+    """A user-supplied Document must carry what the sieves read; say which processor is missing."""
+    sentences = getattr(doc, "sentences", None)
+    if sentences is None:
+        raise TypeError(f"expected a stanza Document, got {type(doc).__name__}")
+    words = [w for s in sentences[:5] for w in s.words]
+    tokens = [t for s in sentences[:5] for t in s.tokens]
+    if not words:
         return
-    sample = view.words[: min(50, len(view.words))]
-    if all(w.deprel == "dep" and w.head == -1 for w in sample):
+    missing = []
+    if all(w.upos is None for w in words):
+        missing.append("pos")
+    if all(w.lemma is None for w in words):
+        missing.append("lemma")
+    if all(w.deprel is None for w in words):
+        missing.append("depparse")
+    if all(getattr(t, "ner", None) is None for t in tokens):
+        missing.append("ner")
+    if missing:
         raise ValueError(
-            "the stanza Document has no dependency parse: quotattr needs the processors "
+            f"the stanza Document lacks {', '.join(missing)} annotations: quotattr needs the processors "
             "tokenize, mwt, pos, lemma, depparse and ner"
         )

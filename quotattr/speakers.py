@@ -80,7 +80,7 @@ def _clean(text: str) -> str:
 
 
 def _strip_det(text: str) -> str:
-    return regex.sub(r"(?i)^(?:the|a|an|its|their|his|her)\s+", "", text).strip()
+    return regex.sub(r"(?i)^(?:the|a|an|its|their|his|her)(?:\s+|$)", "", text).strip()
 
 
 def _strip_possessor(text: str) -> str:
@@ -268,16 +268,62 @@ def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]
     m = regex.match(r"(?i)^(?:" + "|".join(ORG_ADPS) + r")\s+(.+)$", after)
     if m:
         org = _strip_possessor(_strip_det(_clean(m.group(1))))
-    if org is None and before:
-        cand = _strip_det(before)
-        # keep from the first capitalised word or organisation head ("coalition", "Iraqi Army")
-        words = cand.split()
-        keep = 0
-        while keep < len(words) and not (words[keep][:1].isupper() or words[keep].lower() in lex.org_heads):
-            keep += 1
-        cand = " ".join(words[keep:])
-        org = _strip_possessor(cand) or None
+    if before:
+        prefix, pre_org = _split_premodifiers(_strip_det(before), lex)
+        if prefix:
+            title = f"{prefix} {title}"
+        org = org or pre_org
     return title, org or None
+
+
+#: premodifiers that qualify a role without being part of it
+TITLE_QUALIFIERS = frozenset(
+    {
+        "former",
+        "senior",
+        "top",
+        "acting",
+        "interim",
+        "longtime",
+        "veteran",
+        "then",
+        "new",
+        "current",
+        "retired",
+        "outgoing",
+        "incoming",
+        "chief",
+        "longtime",
+        "high-ranking",
+        "local",
+        "other",
+        "another",
+    }
+)
+
+
+def _split_premodifiers(text: str, lex: Lexicons) -> tuple[str, str | None]:
+    """Words before a title: lower-case role words join the title, names and organisation heads are the
+    organisation, a possessor ("the county's") is the organisation when nothing else is.
+
+    "Iraqi Army" → ("", "Iraqi Army"); "the county's emergency" → ("emergency", "county").
+    """
+    org_words: list[str] = []
+    prefix: list[str] = []
+    possessor: str | None = None
+    for word in text.split():
+        if regex.search(r"['’]s$", word):
+            possessor = _strip_det(" ".join([*org_words, *prefix, regex.sub(r"['’]s$", "", word)]))
+            org_words, prefix = [], []
+        elif word[:1].isupper() or word.lower() in lex.org_heads:
+            org_words.append(word)
+            prefix = []
+        elif word.lower() in TITLE_QUALIFIERS:
+            continue
+        else:
+            prefix.append(word)
+    org = " ".join(org_words) or possessor
+    return " ".join(prefix), (org or None)
 
 
 def _appositive_head(seg: str, lex: Lexicons) -> tuple[int, int] | None:

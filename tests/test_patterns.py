@@ -214,3 +214,62 @@ def test_organization_and_document_speakers(run) -> None:  # type: ignore[no-unt
     assert un.speaker and un.speaker.kind.value == "organization" and un.speaker.name == "United Nations"
     bank = _one(r, "Prices rose")
     assert bank.speaker and bank.speaker.kind.value == "document" and bank.speaker.name == "central bank"
+
+
+# -- quote layout -------------------------------------------------------------------------------------
+
+
+def test_quote_over_several_paragraphs_is_one_attribution(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“The first thing we did was close the schools and open the sports halls as shelters.\n\n"
+        "“Then we called every family on the list, one by one, until the last of them was safe,” "
+        "said Nadia Perez, the county's emergency coordinator."
+    )
+    r = run(text)
+    assert len(r.attributions) == 1
+    a = r.attributions[0]
+    assert (
+        len(a.content) == 2
+        and a.content[0].text.startswith("“The first")
+        and a.content[1].text.endswith("safe,”")
+    )
+    assert a.speaker and a.speaker.name == "Nadia Perez" and a.speaker.title == "emergency coordinator"
+
+
+def test_unbalanced_mark_does_not_derail_the_rest(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The sign at the gate still read “Closed for the season.\n\n"
+        "“We reopen in May, as every year,” the park's manager, Lena Fox, said."
+    )
+    r = run(text)
+    a = _one(r, "We reopen in May")
+    assert a.speaker and a.speaker.name == "Lena Fox"
+
+
+def test_transcript_speaker_labels(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Anchor Mark Gill interviewed Senator Alice Byrne on Sunday.\n\n"
+        "GILL: Will the bill pass before the summer recess?\n\n"
+        "BYRNE: I believe it will, because both parties have now agreed on the funding."
+    )
+    r = run(text)
+    a, b = _one(r, "Will the bill pass"), _one(r, "I believe it will")
+    assert a.speaker and a.speaker.name == "Mark Gill"
+    assert b.speaker and b.speaker.name == "Alice Byrne" and b.cue and b.cue.text == ":"
+
+
+# -- stanza Documents as input ----------------------------------------------------------------------
+
+
+def test_annotated_document_gives_the_same_result(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "“Prices will fall by summer,” economist Rita Vance said."
+    assert extractor(extractor.annotate(text)).to_dict() == extractor(text).to_dict()
+
+
+def test_document_without_parse_is_rejected_with_a_clear_error(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = extractor.annotate("“Prices will fall,” Rita Vance said.")
+    for sentence in doc.sentences:
+        for word in sentence.words:
+            word.deprel = None
+    with pytest.raises(ValueError, match="depparse"):
+        extractor(doc)

@@ -7,6 +7,7 @@ view, the lexicons, the direct quotes found in stage 3 and what earlier sieves c
 =================  ===============================================================================
 sieve              finds
 =================  ===============================================================================
+transcript         PENCE: Well, the question really is … (speaker label + colon)
 direct_trailing    “…,” X said / “…,” said X / “…,” X told Y / “…” — X / “…,” according to X
 direct_leading     X said: “…” / X told Y: “…” / X said, “…”
 indirect           X said (that) … / X told Y that … / X said in an interview with Y that … /
@@ -67,6 +68,7 @@ class Context:
     fragments: list[QuoteSpan]  #: quoted fragments embedded in a sentence (scare quotes, mixed)
     body: list[bool]  #: per paragraph: False for headlines, captions, bylines
     claimed_cues: set[int] = attrs.field(factory=set)  #: cue words already used by a sieve
+    verbatim: list[tuple[int, int]] = attrs.field(factory=list)  #: transcript turns (label + speech)
     found: list[Candidate] = attrs.field(factory=list)  #: candidates of the sieves run so far
 
     def in_direct_quote(self, char: int) -> QuoteSpan | None:
@@ -75,6 +77,10 @@ class Context:
                 if a <= char < b:
                     return q
         return None
+
+    def in_verbatim(self, char: int) -> bool:
+        """Inside a direct quote or a transcript turn: no attribution starts there."""
+        return self.in_direct_quote(char) is not None or any(a <= char < b for a, b in self.verbatim)
 
     def in_body(self, char: int) -> bool:
         return self.body[self.view.paragraph_of(char)]
@@ -88,8 +94,10 @@ def _order() -> list[tuple[str, Sieve]]:
     import quotattr.sieves.continuation as continuation
     import quotattr.sieves.direct as direct
     import quotattr.sieves.indirect as indirect
+    import quotattr.sieves.transcript as transcript
 
     return [
+        ("transcript", transcript.speaker_labels),
         ("direct_trailing", direct.trailing),
         ("direct_leading", direct.leading),
         ("indirect", indirect.reported),

@@ -21,14 +21,14 @@ def according_to(ctx: Context) -> list[Candidate]:
     for i, w in enumerate(words[:-1]):
         if w.text.lower() != "according" or words[i + 1].text.lower() != "to" or i in ctx.claimed_cues:
             continue
-        if ctx.in_direct_quote(w.start) is not None or not ctx.in_body(w.start):
+        if ctx.in_verbatim(w.start) or not ctx.in_body(w.start):
             continue
         s_first, s_last = view.sentences[w.sent][0], view.sentences[w.sent][1] - 1
         # a quote ending just before the sentence splits it: start after it
         for q in ctx.quotes:
             if q.end <= w.start and q.end > words[s_first].start:
                 s_first = view.first_word_from(q.end)
-        source = np_right(view, i + 2, ctx.lex, s_last + 1)
+        source = np_right(view, i + 2, ctx.lex, s_last + 1) or _up_to_comma(view, i + 2, s_last)
         if source is None:
             continue
         parts: list[tuple[int, int]] = []
@@ -73,3 +73,11 @@ def _trimmed(view, first: int, last: int) -> tuple[int, int] | None:  # type: ig
     if last - first < 1:
         return None
     return first, last
+
+
+def _up_to_comma(view, first: int, last: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    """The words after "according to" up to a comma or the sentence end (when POS tags misfire)."""
+    k = first
+    while k <= last and view.words[k].text not in (",", ".", ";", ":") and k - first < 12:
+        k += 1
+    return (first, k - 1) if k > first else None

@@ -57,11 +57,19 @@ def _word_count(view: DocView, start: int, end: int) -> int:
 
 
 def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
+    """A cue verb of the lexicon; also one the tagger took for a plural noun ("The Post reports that")."""
     w = view.words[i]
+    if not lex.is_cue(w.lemma):
+        return False
+    if w.upos == "VERB" or w.xpos.startswith("VB"):
+        return True
+    words = view.words
     return (
-        w.upos in ("VERB", "AUX", "NOUN")
-        and lex.is_cue(w.lemma)
-        and (w.upos == "VERB" or w.xpos.startswith("VB"))
+        w.upos == "NOUN"
+        and w.text.lower().endswith("s")
+        and 0 < i < len(words) - 1
+        and words[i + 1].text.lower() == "that"
+        and words[i - 1].upos in ("PROPN", "NOUN")
     )
 
 

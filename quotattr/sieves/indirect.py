@@ -100,7 +100,7 @@ def reported(ctx: Context) -> list[Candidate]:
     for i, w in enumerate(view.words):
         if i in ctx.claimed_cues or not is_cue_word(view, i, ctx.lex):
             continue
-        if ctx.in_direct_quote(w.start) is not None or not ctx.in_body(w.start):
+        if ctx.in_verbatim(w.start) or not ctx.in_body(w.start):
             continue
         sent = _sentence(view, i)
         lemma = w.lemma.lower()
