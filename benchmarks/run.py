@@ -62,6 +62,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--worst", type=int, default=5, help="list missed/spurious quotes for the N worst documents"
     )
     p.add_argument(
+        "--worst-rows",
+        type=int,
+        default=12,
+        help="rows per document in the printed error listing (JSON has all)",
+    )
+    p.add_argument(
         "--predictions", type=Path, default=None, help="score these Result JSON lines instead of running"
     )
     p.add_argument("--save-predictions", type=Path, default=None, help="write the Results as JSON lines here")
@@ -95,7 +101,7 @@ def _pct(v: float | None) -> str:
 
 def _prf(label: str, c: dict[str, Any]) -> str:
     counts = f"{c['tp']}/{c['gold']}/{c['pred']}"
-    return f"  {label:<34}{_pct(c['precision'])} {_pct(c['recall'])} {_pct(c['f1'])}  {counts}"
+    return f"  {label:<40}{_pct(c['precision'])} {_pct(c['recall'])} {_pct(c['f1'])}  {counts}"
 
 
 def _wrap(s: str | None, width: int) -> str:
@@ -120,7 +126,7 @@ def format_report(rep: dict[str, Any]) -> str:
     )
     if acc:
         lines.append("")
-        lines.append(f"  {'ACCURACY (micro)':<34}{'P':>5}  {'R':>6} {'F1':>6}   tp/gold/pred")
+        lines.append(f"  {'ACCURACY (micro)':<40}{'P':>5}  {'R':>6} {'F1':>6}   tp/gold/pred")
         for lvl, c in acc["content"].items():
             lines.append(_prf(f"content {lvl}", c))
         for part in ("cue", "mention"):
@@ -198,7 +204,8 @@ def format_report(rep: dict[str, Any]) -> str:
         for d in worst:
             lines.append(f"  ── {d['doc_id']}  (missed {len(d['missed'])}, spurious {len(d['spurious'])})")
             rows = max(len(d["missed"]), len(d["spurious"]))
-            for i in range(rows):
+            limit = rep.get("worst_rows", rows)
+            for i in range(min(rows, limit)):
                 m = d["missed"][i] if i < len(d["missed"]) else None
                 s = d["spurious"][i] if i < len(d["spurious"]) else None
 
@@ -206,10 +213,12 @@ def format_report(rep: dict[str, Any]) -> str:
                     if q is None:
                         return ""
                     return _wrap(
-                        f"[{(q['kind'] or '?')[:3]}] {q['content']} ⟵ {q['cue']} / {q['mention']}", w
+                        f"{q['start']:>5} {(q['kind'] or '?')[:3]} {q['content']} ⟵ {q['cue']} / {q['mention']}", w
                     )
 
                 lines.append(f"    {cell(m):<{w}} | {cell(s)}")
+            if rows > limit:
+                lines.append(f"    … {rows - limit} more rows in the JSON report")
     return "\n".join(lines)
 
 
@@ -279,6 +288,8 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
             "corpus": timing.to_dict(),
             "settings": settings,
             "peak_rss_mb_after_corpus": speed.peak_rss_mb(),
+            # with --bulk > 1 a document's stanza_s is its share of its bulk call's time
+            "per_document": timing.per_doc,
         }
         if args.save_predictions:
             args.save_predictions.parent.mkdir(parents=True, exist_ok=True)
@@ -306,8 +317,15 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
     report["accuracy"] = scorer.aggregate(doc_scores)
     report["predicted_quotes"] = sum(len(scorer.quotes_from_result(p)) for p in predictions)
     worst = sorted(doc_scores, key=lambda s: (-s.errors, s.doc_id))[: max(0, args.worst)]
+    report["worst_rows"] = args.worst_rows
     report["worst_documents"] = [
-        {"doc_id": s.doc_id, "missed": s.missed, "spurious": s.spurious} for s in worst if s.errors
+        {
+            "doc_id": s.doc_id,
+            "missed": sorted(s.missed, key=lambda q: q["start"]),
+            "spurious": sorted(s.spurious, key=lambda q: q["start"]),
+        }
+        for s in worst
+        if s.errors
     ]
     report["per_document"] = [
         {

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from quotattr.attribute import attribute
+from quotattr.guard import GuardSettings, check_text
+from quotattr.guard import annotate as guarded_annotate
 from quotattr.lexicons import Lexicons
 from quotattr.model import Result
 from quotattr.nlp import ModelSetInfo, build_pipeline
@@ -17,12 +19,6 @@ from quotattr.nlp import ModelSetInfo, build_pipeline
 __all__ = ["Extractor", "extract"]
 
 PipeItem = str | tuple[str, str]
-
-
-def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"quotattr extracts from str (or a stanza Document), not {type(text).__name__}")
-    return text
 
 
 class Extractor:
@@ -35,7 +31,9 @@ class Extractor:
 
     ``models``: ``"bundled"`` (default), ``"official"`` (stanza's own, after ``quotattr download``) or a
     model-set directory; else ``$QUOTATTR_MODELS``. ``lexicons``: a :class:`~quotattr.lexicons.Lexicons`
-    to extend or replace the cue, rank, title and organisation word lists.
+    to extend or replace the cue, rank, title and organisation word lists. ``guard``: the limits of
+    the input guard (:class:`~quotattr.guard.GuardSettings`: chunk size for long texts, longest
+    sentence handed to the parser).
     """
 
     def __init__(
@@ -46,8 +44,18 @@ class Extractor:
         use_gpu: bool = False,
         lexicons: Lexicons | None = None,
         batch_sizes: dict[str, int] | None = None,
+        guard: GuardSettings | None = None,
     ) -> None:
         sizes = batch_sizes or {}
+        # what a worker process needs to build an equivalent Extractor (quotattr.batch, n_process > 1)
+        self._init_args: dict[str, Any] = {
+            "models": os.fspath(models) if models is not None else None,
+            "use_gpu": use_gpu,
+            "lexicons": lexicons,
+            "batch_sizes": batch_sizes,
+            "guard": guard,
+        }
+        self.guard = guard if guard is not None else GuardSettings()
         self._nlp, self.model_set = build_pipeline(
             models,
             use_gpu=use_gpu,
@@ -69,8 +77,13 @@ class Extractor:
         return self.model_set
 
     def annotate(self, text: str) -> Any:
-        """Run stanza on ``text``; returns the ``stanza.Document``."""
-        return self._nlp(_check_text(text))
+        """Run stanza on ``text`` through the input guard; returns the ``stanza.Document``.
+
+        The document's ``.text`` is ``text`` itself and every offset refers to it, even where control
+        characters were blanked for stanza, the text was annotated in chunks or an over-long sentence
+        was cut (see :mod:`quotattr.guard`).
+        """
+        return guarded_annotate(self._nlp, check_text(text), self.guard)
 
     def __call__(self, text: Any, *, doc_id: str | None = None) -> Result:
         """Extract attributions from a string or an annotated ``stanza.Document``."""
@@ -78,10 +91,10 @@ class Extractor:
 
         if isinstance(text, stanza.Document):
             return attribute(text, self.lexicons, doc_id=doc_id)
-        text = _check_text(text)
+        text = check_text(text)
         if not text.strip():
             return Result(text=text, doc_id=doc_id)
-        return attribute(self._nlp(text), self.lexicons, doc_id=doc_id, text=text)
+        return attribute(self.annotate(text), self.lexicons, doc_id=doc_id, text=text)
 
     def pipe(
         self,

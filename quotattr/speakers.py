@@ -293,7 +293,6 @@ TITLE_QUALIFIERS = frozenset(
         "outgoing",
         "incoming",
         "chief",
-        "longtime",
         "high-ranking",
         "local",
         "other",

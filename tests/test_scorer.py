@@ -61,6 +61,9 @@ def test_trim() -> None:
     assert trim("Thatcher said", 0, 8) == (0, 8)  # "that" only as a whole word
     start, end = trim("“that”", 0, 6)
     assert start == end  # nothing left
+    # where trimming leaves nothing (content "that", cue ":"), the untrimmed span is compared instead
+    assert char_set("He said that.", [(8, 12)]) == frozenset(range(8, 12))
+    assert char_set("Note: x", [(4, 5)]) == frozenset({4})
 
 
 def test_perfect_match() -> None:
