@@ -41,7 +41,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--format", default="auto", choices=("auto", "quotattr", "polnear"))
     p.add_argument("--limit", type=int, default=None, help="only the first N documents")
     p.add_argument("--models", default=None, help="model set: bundled (default), official or a directory")
-    p.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's own)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads (default 1: stable figures on shared CPUs; 0 = torch's own default)",
+    )
     p.add_argument("--bulk", type=int, default=8, help="documents per stanza call (bulk_process); default 8")
     p.add_argument(
         "--batch-sizes",
@@ -212,9 +217,8 @@ def format_report(rep: dict[str, Any]) -> str:
                 def cell(q: dict[str, Any] | None) -> str:
                     if q is None:
                         return ""
-                    return _wrap(
-                        f"{q['start']:>5} {(q['kind'] or '?')[:3]} {q['content']} ⟵ {q['cue']} / {q['mention']}", w
-                    )
+                    head = f"{q['start']:>5} {(q['kind'] or '?')[:3]}"
+                    return _wrap(f"{head} {q['content']} ⟵ {q['cue']} / {q['mention']}", w)
 
                 lines.append(f"    {cell(m):<{w}} | {cell(s)}")
             if rows > limit:
@@ -270,7 +274,7 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
         from quotattr import Extractor
 
         extractor = extractor or Extractor(
-            models=args.models, threads=args.threads, batch_sizes=_batch_sizes(args.batch_sizes)
+            models=args.models, threads=args.threads or None, batch_sizes=_batch_sizes(args.batch_sizes)
         )
         load_s = time.perf_counter() - t0
         report["model_set"] = extractor.model_set.describe()
@@ -305,7 +309,7 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
         if not (args.no_cold_start or args.quick):
             _log("cold start in a fresh process ...")
             del extractor
-            report["speed"]["cold_start"] = speed.cold_start(args.models, args.threads)
+            report["speed"]["cold_start"] = speed.cold_start(args.models, args.threads or None)
 
     # ---- accuracy
     from quotattr.lexicons import Lexicons
