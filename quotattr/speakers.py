@@ -370,7 +370,8 @@ def _parse_other(
             return ParsedMention(
                 span, words, SpeakerKind.UNNAMED, title=title, organization=org, nominal=True
             )
-    if head_low in lex.nominal_sources and not head.text[:1].isupper():
+    sentence_initial = main[0] == main[1] and view.sentences[head.sent][0] == main[0]
+    if head_low in lex.nominal_sources and (not head.text[:1].isupper() or sentence_initial):
         return ParsedMention(
             span,
             words,

@@ -37,3 +37,11 @@ def test_from_dir_overrides_one_file(tmp_path: Path) -> None:
     assert "spokesman" in lex.titles  # other files fall back to the defaults
     with pytest.raises(FileNotFoundError):
         Lexicons.from_dir(tmp_path / "missing")
+
+
+def test_cue_lemma_falls_back_to_regular_inflection() -> None:
+    lex = Lexicons.default()
+    assert lex.cue_lemma("tweeted", "tweeted") == "tweet"
+    assert lex.cue_lemma("admitted", "admitted") == "admit"
+    assert lex.cue_lemma("say", "says") == "say"
+    assert lex.cue_lemma("carried", "carried") is None

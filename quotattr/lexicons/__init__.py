@@ -116,10 +116,39 @@ class Lexicons:
             cue_classes=self.cue_classes if cue_classes is None else frozenset(cue_classes),
         )
 
-    def is_cue(self, lemma: str) -> bool:
-        """True if ``lemma`` is a cue verb of an enabled class."""
-        cls = self.cues.get(lemma.lower())
-        return cls is not None and cls in self.cue_classes
+    def is_cue(self, lemma: str, text: str | None = None) -> bool:
+        """True if ``lemma`` (or, failing that, a form of ``text``) is a cue verb of an enabled class."""
+        return self.cue_lemma(lemma, text) is not None
+
+    def cue_lemma(self, lemma: str, text: str | None = None) -> str | None:
+        """The lexicon lemma of a cue word, or None.
+
+        Compact lemmatizers miss inflections of rarer verbs ("tweeted" → "tweeted"); the word form is
+        then reduced by regular English inflection ("tweeted" → "tweet", "admitted" → "admit").
+        """
+        for cand in (lemma.lower(), *(_inflection_bases(text.lower()) if text else ())):
+            cls = self.cues.get(cand)
+            if cls is not None:
+                return cand if cls in self.cue_classes else None
+        return None
+
+
+def _inflection_bases(word: str) -> list[str]:
+    """Candidate base forms of a regularly inflected English verb."""
+    out: list[str] = []
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            out.append(stem)
+            if suffix in ("ing", "ed"):
+                out.append(stem + "e")
+                if len(stem) > 2 and stem[-1] == stem[-2]:
+                    out.append(stem[:-1])
+            if suffix == "es" and stem.endswith("i"):
+                out.append(stem[:-1] + "y")
+            if suffix == "ed" and stem.endswith("i"):
+                out.append(stem[:-1] + "y")
+    return out
 
 
 @cache

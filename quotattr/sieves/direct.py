@@ -59,7 +59,7 @@ def _word_count(view: DocView, start: int, end: int) -> int:
 def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
     """A cue verb of the lexicon; also one the tagger took for a plural noun ("The Post reports that")."""
     w = view.words[i]
-    if not lex.is_cue(w.lemma):
+    if not lex.is_cue(w.lemma, w.text):
         return False
     if w.upos == "VERB" or w.xpos.startswith("VB"):
         return True
@@ -71,6 +71,11 @@ def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
         and words[i + 1].text.lower() == "that"
         and words[i - 1].upos in ("PROPN", "NOUN")
     )
+
+
+def cue_lemma(ctx: Context, i: int) -> str:
+    w = ctx.view.words[i]
+    return ctx.lex.cue_lemma(w.lemma, w.text) or w.lemma.lower()
 
 
 def classify_quotes(
@@ -229,7 +234,7 @@ def trailing(ctx: Context) -> list[Candidate]:
                 conf = 0.95 if k - first <= 4 else 0.85
                 out.append(
                     _cue_candidate(
-                        ctx, q, k, w.lemma.lower(), first, stop, "direct_trailing", conf, postposed_ok=True
+                        ctx, q, k, cue_lemma(ctx, k), first, stop, "direct_trailing", conf, postposed_ok=True
                     )
                 )
                 ctx.claimed_cues.add(k)
@@ -271,7 +276,7 @@ def leading(ctx: Context) -> list[Candidate]:
                         ctx,
                         q,
                         k,
-                        view.words[k].lemma.lower(),
+                        cue_lemma(ctx, k),
                         floor_word,
                         last + 1,
                         "direct_leading",

@@ -12,7 +12,7 @@ from quotattr.document import DocView
 from quotattr.mentions import mention_for_cue, np_right
 from quotattr.model import QuoteKind
 from quotattr.sieves import Candidate, Context
-from quotattr.sieves.direct import ADDRESSEE_CUES, is_cue_word
+from quotattr.sieves.direct import ADDRESSEE_CUES, cue_lemma, is_cue_word
 
 __all__ = ["reported"]
 
@@ -93,6 +93,26 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
     return last
 
 
+SKIPPED_CUE_DEPS = frozenset({"obl", "advmod", "obj", "iobj", "nmod", "compound"})
+
+
+def _after_cue_modifiers(view: DocView, cue: int, comp_start: int, end: int, ctx: Context) -> int:
+    """First word of a bare complement: after the cue's addressee and adverbials ("told reporters on
+    Monday the talks …" → "the talks"), and never after the parse's own complement start."""
+    skip: set[int] = set()
+    for child in view.children[cue]:
+        if child > cue and view.words[child].deprel.split(":")[0] in SKIPPED_CUE_DEPS:
+            skip.update(view.subtree(child))
+    k = cue + 1
+    while k < min(end, comp_start) and (k in skip or view.words[k].text == ","):
+        k += 1
+    if k == cue + 1 and view.words[cue].text.lower() != "said" and cue_lemma(ctx, cue) in ADDRESSEE_CUES:
+        addr = np_right(view, cue + 1, ctx.lex, end, addressee=True)
+        if addr is not None and addr[1] + 1 < end:
+            k = addr[1] + 1
+    return min(k, comp_start) if comp_start > cue else k
+
+
 def reported(ctx: Context) -> list[Candidate]:
     view = ctx.view
     out: list[Candidate] = []
@@ -103,7 +123,7 @@ def reported(ctx: Context) -> list[Candidate]:
         if ctx.in_verbatim(w.start) or not ctx.in_body(w.start):
             continue
         sent = _sentence(view, i)
-        lemma = w.lemma.lower()
+        lemma = cue_lemma(ctx, i)
         content: tuple[int, int] | None = None
         how = ""
         that = _that_after(view, i, sent[1])
@@ -113,7 +133,8 @@ def reported(ctx: Context) -> list[Candidate]:
         elif ccomp is not None:
             content, how = ccomp, "ccomp"
             if ccomp[0] > i:
-                content = (ccomp[0], sent[1] - 1)
+                # a bare complement starts right after the cue (or its addressee): "says Trump's … was"
+                content = (_after_cue_modifiers(view, i, ccomp[0], sent[1], ctx), sent[1] - 1)
         elif ctx.lex.cues.get(lemma) == "intend":
             xcomps = [c for c in view.deps(i, "xcomp") if c > i]
             if xcomps:
