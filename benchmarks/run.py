@@ -178,6 +178,8 @@ def format_report(rep: dict[str, Any]) -> str:
                 f"  time share: stanza {100 * c['stanza_share']:.1f} % ({c['stanza_s']:.1f} s), quotattr "
                 f"{100 * c['quotattr_share']:.1f} % ({c['quotattr_s']:.2f} s)"
             )
+        if c.get("errors"):
+            lines.append(f"  {c['errors']} document(s) failed in stanza (empty results, counted as misses)")
         lines.append(f"  in-process model load: {sp['load_s']:.1f} s · peak RSS {sp['peak_rss_mb']:.0f} MiB")
         s = sp["settings"]
         lines.append(

@@ -140,6 +140,7 @@ class CorpusTiming:
     chars: int = 0
     stanza_s: float = 0.0
     quotattr_s: float = 0.0
+    errors: int = 0  #: documents stanza could not annotate
     per_doc: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -150,6 +151,7 @@ class CorpusTiming:
         tot = self.total_s
         return {
             "docs": self.docs,
+            "errors": self.errors,
             "words": self.words,
             "chars": self.chars,
             "total_s": tot,
@@ -177,10 +179,15 @@ def run_corpus(
 ) -> tuple[list[Any], CorpusTiming]:
     """Annotate then extract every ``(doc_id, text)``; returns the Results in order and the timing.
 
-    ``bulk`` > 1 hands that many documents to stanza in one call (``Pipeline.bulk_process``), which
-    lets its processors batch sentences across documents.
+    ``bulk`` > 1 hands that many documents to stanza in one call (``quotattr.guard.annotate_many``,
+    the guarded ``Pipeline.bulk_process``), which lets its processors batch sentences across documents.
     """
     import stanza
+
+    try:  # the library's guarded bulk annotation (same offsets/limits as Extractor.annotate)
+        from quotattr.guard import annotate_many
+    except ImportError:  # pragma: no cover - older quotattr
+        annotate_many = None
 
     timing = CorpusTiming()
     results: list[Any] = []
@@ -189,13 +196,21 @@ def run_corpus(
         t0 = time.perf_counter()
         if len(chunk) == 1:
             annotated = [extractor.annotate(chunk[0][1])]
+        elif annotate_many is not None:
+            annotated = annotate_many(extractor.nlp, [t for _, t in chunk], getattr(extractor, "guard", None))
         else:
             annotated = extractor.nlp.bulk_process([stanza.Document([], text=t) for _, t in chunk])
         t1 = time.perf_counter()
         stanza_each = (t1 - t0) / len(chunk)
         for (doc_id, text), doc in zip(chunk, annotated, strict=True):
             t2 = time.perf_counter()
-            res = extractor(doc, doc_id=doc_id)
+            if isinstance(doc, BaseException):  # annotate_many isolates a failing document
+                from quotattr.model import Result
+
+                res = Result(text=text, doc_id=doc_id, error=f"{type(doc).__name__}: {doc}")
+                timing.errors += 1
+            else:
+                res = extractor(doc, doc_id=doc_id)
             t3 = time.perf_counter()
             results.append(res)
             timing.docs += 1
