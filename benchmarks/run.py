@@ -180,7 +180,10 @@ def format_report(rep: dict[str, Any]) -> str:
             )
         if c.get("errors"):
             lines.append(f"  {c['errors']} document(s) failed in stanza (empty results, counted as misses)")
-        lines.append(f"  in-process model load: {sp['load_s']:.1f} s · peak RSS {sp['peak_rss_mb']:.0f} MiB")
+        lines.append(
+            f"  pipeline build in this process (torch, stanza already imported): {sp['load_s']:.1f} s"
+            f" · peak RSS {sp['peak_rss_mb']:.0f} MiB"
+        )
         s = sp["settings"]
         lines.append(
             f"  settings: torch threads {s.get('torch_threads')}, bulk {s.get('bulk')} docs/stanza call, "

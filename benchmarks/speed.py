@@ -184,6 +184,7 @@ def run_corpus(
     """
     import stanza
 
+    annotate_many: Callable[..., list[Any]] | None
     try:  # the library's guarded bulk annotation (same offsets/limits as Extractor.annotate)
         from quotattr.guard import annotate_many
     except ImportError:  # pragma: no cover - older quotattr
