@@ -16,6 +16,8 @@ import regex
 
 __all__ = ["DocView", "Entity", "Word", "build_view"]
 
+_FINAL = frozenset(".!?…:;")
+_CLOSERS = frozenset("”’\"'»)")
 _PARAGRAPH_BREAK = regex.compile(r"\n[^\S\n]*\n|\r\n[^\S\r\n]*\r\n|\n")
 
 
@@ -94,6 +96,36 @@ class DocView:
 
     def sentence_bounds(self, sent: int) -> tuple[int, int]:
         return self.sentences[sent]
+
+    def _ends_sentence(self, last: int) -> bool:
+        text = self.words[last].text
+        if text in _FINAL or (text and text[-1] in _FINAL):
+            return True
+        # closing quote mark after final punctuation: ‘… end.”’
+        return last > 0 and text in _CLOSERS and self.words[last - 1].text[-1:] in _FINAL
+
+    def clause_bounds(self, word: int) -> tuple[int, int]:
+        """The sentence of ``word`` cut to its paragraph: (first word, last word + 1).
+
+        stanza sometimes runs a sentence over a paragraph break; a paragraph is a hard boundary.
+        """
+        sent = self.words[word].sent
+        first, stop = self.sentences[sent]
+        # a split the tokenizer made without sentence-final punctuation is no boundary ("Jessica | Lane said")
+        k = sent
+        while k > 0 and not self._ends_sentence(self.sentences[k - 1][1] - 1):
+            k -= 1
+        first = self.sentences[k][0]
+        k = sent
+        while k + 1 < len(self.sentences) and not self._ends_sentence(self.sentences[k][1] - 1):
+            k += 1
+        stop = self.sentences[k][1]
+        p_start, p_end = self.paragraph_span(self.paragraph_of(self.words[word].start))
+        while first < word and self.words[first].start < p_start:
+            first += 1
+        while stop - 1 > word and self.words[stop - 1].start >= p_end:
+            stop -= 1
+        return first, stop
 
     def subtree(self, root: int, *, exclude_rels: frozenset[str] = frozenset()) -> list[int]:
         """Sorted indices of ``root``'s subtree; children whose deprel is excluded are cut off."""

@@ -124,12 +124,20 @@ def _rank_before(text: str, lex: Lexicons) -> tuple[str, int] | None:
 
 
 def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | None:
+    """The first PER entity inside [first, last], merged with PER entities right after it (a
+    tokenizer split can cut "Jessica Lane" into two entities)."""
+    found: tuple[int, int] | None = None
     for ent in view.entities:
-        if ent.type in ("PER", "PERSON") and first <= ent.first and ent.last <= last:
-            return ent.first, ent.last
-        if ent.type in ("PER", "PERSON") and ent.first <= last and first <= ent.last:
-            return max(first, ent.first), min(last, ent.last)
-    return None
+        if ent.type not in ("PER", "PERSON") or ent.last < first or ent.first > last:
+            continue
+        a, b = max(first, ent.first), min(last, ent.last)
+        if found is None:
+            found = (a, b)
+        elif a == found[1] + 1:
+            found = (found[0], b)
+        else:
+            break
+    return found
 
 
 def _proper_run(view: DocView, first: int, last: int) -> tuple[int, int] | None:

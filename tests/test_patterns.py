@@ -273,3 +273,30 @@ def test_document_without_parse_is_rejected_with_a_clear_error(extractor) -> Non
             word.deprel = None
     with pytest.raises(ValueError, match="depparse"):
         extractor(doc)
+
+
+def test_bare_complement_after_misparsed_verb(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The city sent a letter on Thursday. It says the company broke the law by copying the images.")
+    a = _one(r, "broke the law")
+    assert a.kind is QuoteKind.INDIRECT and a.cue and a.cue.lemma == "say"
+    assert a.text.startswith("the company")
+
+
+def test_reported_speech_stays_inside_its_paragraph(run) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Helen Park says at a campaign stop in Dayton that the plan will cut costs.\n\n"
+        "“We will see,” said her rival, Tom Reed."
+    )
+    r = run(text)
+    a = _one(r, "plan will cut costs")
+    assert a.speaker and a.speaker.name == "Helen Park"
+    assert "We will see" not in a.text
+
+
+def test_quote_after_that_is_a_mixed_report(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Spokeswoman Jessica Lane said via email that, “Of course the mayor will defend himself” against the claims."
+    )
+    assert len(r.attributions) == 1
+    a = r.attributions[0]
+    assert a.kind is QuoteKind.MIXED and a.speaker and a.speaker.name == "Jessica Lane"

@@ -23,7 +23,8 @@ def according_to(ctx: Context) -> list[Candidate]:
             continue
         if ctx.in_verbatim(w.start) or not ctx.in_body(w.start):
             continue
-        s_first, s_last = view.sentences[w.sent][0], view.sentences[w.sent][1] - 1
+        s_first, s_stop = view.clause_bounds(i)
+        s_last = s_stop - 1
         # a quote ending just before the sentence splits it: start after it
         for q in ctx.quotes:
             if q.end <= w.start and q.end > words[s_first].start:

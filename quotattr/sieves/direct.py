@@ -100,6 +100,9 @@ def classify_quotes(
             before >= 0 and view.words[before].text in (",", "—", "–") and view.words[before].start >= p_start
         ):
             before -= 1
+        if before >= 0 and view.words[before].text.lower() == "that":
+            fragments.append(q)  # "said that, “Of course …” against …": reported speech quoting
+            continue
         if prev in ",—–" and before >= 0 and _cue_within(view, lex, before, 6, p_start):
             direct.append(q)
             continue
@@ -260,7 +263,7 @@ def leading(ctx: Context) -> list[Candidate]:
         last = view.first_word_from(q.start) - 1
         if last < 0 or view.words[last].start < p_start:
             continue
-        sent_first = view.sentences[view.words[last].sent][0]
+        sent_first = view.clause_bounds(last)[0]
         floor_word = max(sent_first, view.first_word_from(p_start))
         for other in ctx.quotes:
             if other.end <= q.start and other.end > view.words[floor_word].start:

@@ -22,7 +22,7 @@ FRAME_TAIL_MAX = 8
 
 
 def _sentence(view: DocView, i: int) -> tuple[int, int]:
-    return view.sentences[view.words[i].sent]
+    return view.clause_bounds(i)
 
 
 def _that_after(view: DocView, cue: int, end: int) -> int | None:
@@ -78,7 +78,7 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
         w = view.words[k]
         hangs_off_cue = w.head == cue and w.deprel.split(":")[0] in ("advcl", "conj", "parataxis")
         stop = (
-            (hangs_off_cue and w.upos == "VERB")
+            (hangs_off_cue and w.upos == "VERB" and _opens_new_clause(view, k, first))
             or (w.xpos == "VBG" and view.words[k - 1].text == "," and is_cue_word(view, k, ctx.lex))
             or (w.text.lower() == "according" and k + 1 <= last and view.words[k + 1].text.lower() == "to")
             or ctx.in_direct_quote(w.start) is not None
@@ -96,12 +96,15 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
 SKIPPED_CUE_DEPS = frozenset({"obl", "advmod", "obj", "iobj", "nmod", "compound"})
 
 
-def _after_cue_modifiers(view: DocView, cue: int, comp_start: int, end: int, ctx: Context) -> int:
+def _after_cue_modifiers(
+    view: DocView, cue: int, comp_start: int, end: int, ctx: Context, *, objects: bool = True
+) -> int:
     """First word of a bare complement: after the cue's addressee and adverbials ("told reporters on
     Monday the talks …" → "the talks"), and never after the parse's own complement start."""
     skip: set[int] = set()
     for child in view.children[cue]:
-        if child > cue and view.words[child].deprel.split(":")[0] in SKIPPED_CUE_DEPS:
+        rel = view.words[child].deprel.split(":")[0]
+        if child > cue and rel in SKIPPED_CUE_DEPS and (objects or rel in ("obl", "advmod")):
             skip.update(view.subtree(child))
     k = cue + 1
     while k < min(end, comp_start) and (k in skip or view.words[k].text == ","):
@@ -111,6 +114,41 @@ def _after_cue_modifiers(view: DocView, cue: int, comp_start: int, end: int, ctx
         if addr is not None and addr[1] + 1 < end:
             k = addr[1] + 1
     return min(k, comp_start) if comp_start > cue else k
+
+
+def _opens_new_clause(view: DocView, k: int, first: int) -> bool:
+    """Is the verb at ``k`` introduced as a clause of its own (", and left", "; then")?
+
+    A verb the parser hung off the cue in the middle of the complement ("that it means …") is not.
+    """
+    j = k - 1
+    while j > first and view.words[j].upos in ("ADV", "AUX", "PART"):
+        j -= 1
+    return view.words[j].text in (",", ";", "—", "–") or view.words[j].upos == "CCONJ"
+
+
+FINITE_XPOS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+BARE_MAX_SUBJECT_WORDS = 12
+
+
+def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int | None:
+    """ "It says the campaign violated the law": a subject phrase then a finite verb right after the
+    cue, which the parse missed. Returns the first word of that clause."""
+    start = _after_cue_modifiers(view, cue, end, end, ctx, objects=False)
+    if start >= end or view.words[start].upos not in ("DET", "PROPN", "NOUN", "PRON", "NUM", "ADJ"):
+        return None
+    for k in range(start + 1, min(end, start + BARE_MAX_SUBJECT_WORDS)):
+        w = view.words[k]
+        if w.xpos in FINITE_XPOS or w.upos == "AUX":
+            return start
+        if w.upos in ("VERB", "SCONJ", "PUNCT") and w.text not in ("’s", "'s", "-"):
+            nxt = view.words[k + 1] if k + 1 < end else None
+            if w.xpos == "VBN" and nxt is not None and nxt.upos in ("DET", "NOUN", "ADJ", "PROPN", "PRON"):
+                return start  # a past tense the tagger took for a participle: "the campaign violated the law"
+            if w.upos == "VERB" and w.xpos in ("VBN", "VBG"):
+                continue  # "tweets accusing …", "the plan approved by …"
+            return None
+    return None
 
 
 def reported(ctx: Context) -> list[Candidate]:
@@ -140,6 +178,10 @@ def reported(ctx: Context) -> list[Candidate]:
             if xcomps:
                 sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
                 content, how = (sub[0], sub[-1]), "xcomp"
+        if content is None:
+            bare = _bare_clause_after(view, i, sent[1], ctx)
+            if bare is not None:
+                content, how = (bare, sent[1] - 1), "bare"
         if content is None:
             content, how = _sentence_final_frame(ctx, i, sent), "frame"
         if content is None:
@@ -188,7 +230,7 @@ def reported(ctx: Context) -> list[Candidate]:
             if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments)
             else QuoteKind.INDIRECT
         )
-        conf = {"that": 0.85, "ccomp": 0.75, "xcomp": 0.6, "frame": 0.65}[how]
+        conf = {"that": 0.85, "ccomp": 0.75, "bare": 0.65, "xcomp": 0.6, "frame": 0.65}[how]
         if mention is None:
             conf *= 0.6
         cand = Candidate(
