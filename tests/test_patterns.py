@@ -58,9 +58,7 @@ def test_leading_colon_with_addressee(run) -> None:  # type: ignore[no-untyped-d
 
 
 def test_leading_said_colon(run) -> None:  # type: ignore[no-untyped-def]
-    r = run(
-        "Karen Walsh, a nurse at the county hospital, said: “Every bed on this ward has been full since Friday.”"
-    )
+    r = run("Karen Walsh, a nurse at the county hospital, said: “Every bed on this ward has been full since Friday.”")
     a = _one(r, "Every bed")
     assert a.speaker and a.speaker.name == "Karen Walsh" and a.speaker.title == "nurse"
     assert a.speaker.organization == "county hospital"
@@ -121,9 +119,7 @@ def test_said_in_an_interview_with_that(run) -> None:  # type: ignore[no-untyped
 
 
 def test_adding_that_shares_the_speaker(run) -> None:  # type: ignore[no-untyped-def]
-    r = run(
-        "“The storm is moving east,” forecaster Ian Moss said, adding that schools would stay closed on Friday."
-    )
+    r = run("“The storm is moving east,” forecaster Ian Moss said, adding that schools would stay closed on Friday.")
     a, b = _one(r, "storm is moving"), _one(r, "schools would stay closed")
     assert b.cue and b.cue.lemma == "add"
     assert a.speaker is not None and b.speaker is a.speaker
@@ -174,9 +170,7 @@ def test_headline_caption_dateline_produce_nothing(run) -> None:  # type: ignore
 
 
 def test_scare_quotes_and_titles_are_not_quotes(run) -> None:  # type: ignore[no-untyped-def]
-    r = run(
-        "The so-called “peace plan” was discussed on “Meet the Press” and in the farmers’ fields of the ’90s."
-    )
+    r = run("The so-called “peace plan” was discussed on “Meet the Press” and in the farmers’ fields of the ’90s.")
     assert r.attributions == ()
 
 
@@ -228,11 +222,7 @@ def test_quote_over_several_paragraphs_is_one_attribution(run) -> None:  # type:
     r = run(text)
     assert len(r.attributions) == 1
     a = r.attributions[0]
-    assert (
-        len(a.content) == 2
-        and a.content[0].text.startswith("“The first")
-        and a.content[1].text.endswith("safe,”")
-    )
+    assert len(a.content) == 2 and a.content[0].text.startswith("“The first") and a.content[1].text.endswith("safe,”")
     assert a.speaker and a.speaker.name == "Nadia Perez" and a.speaker.title == "emergency coordinator"
 
 
@@ -300,3 +290,12 @@ def test_quote_after_that_is_a_mixed_report(run) -> None:  # type: ignore[no-unt
     assert len(r.attributions) == 1
     a = r.attributions[0]
     assert a.kind is QuoteKind.MIXED and a.speaker and a.speaker.name == "Jessica Lane"
+
+
+def test_directive_reports_and_cues_inside_quotes(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The governor urged residents to leave the coast before Friday. She called it “the plan he says will fail.”"
+    )
+    a = _one(r, "to leave the coast")
+    assert a.cue and a.cue.lemma == "urge" and a.speaker and a.speaker.kind.value in ("person", "unnamed")
+    assert not any("will fail" in x.text and x.cue and x.cue.lemma == "say" for x in r.attributions)

@@ -79,8 +79,13 @@ class Context:
         return None
 
     def in_verbatim(self, char: int) -> bool:
-        """Inside a direct quote or a transcript turn: no attribution starts there."""
-        return self.in_direct_quote(char) is not None or any(a <= char < b for a, b in self.verbatim)
+        """Inside quote marks (a quote or a quoted fragment) or a transcript turn: no cue there
+        attributes anything — reported speech inside a quote belongs to the quote's speaker."""
+        return (
+            self.in_direct_quote(char) is not None
+            or any(a <= char < b for a, b in self.verbatim)
+            or any(f.start <= char < f.end for f in self.fragments)
+        )
 
     def in_body(self, char: int) -> bool:
         return self.body[self.view.paragraph_of(char)]

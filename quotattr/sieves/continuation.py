@@ -31,9 +31,7 @@ def continuation(ctx: Context) -> list[Candidate]:
             continue
         para = view.paragraph_of(q.start)
         earlier = [
-            c
-            for c in found + out
-            if c.start < q.start and (c.mention is not None or c.inherit_from is not None)
+            c for c in found + out if c.start < q.start and (c.mention is not None or c.inherit_from is not None)
         ]
         if not earlier:
             continue

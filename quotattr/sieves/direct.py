@@ -78,9 +78,7 @@ def cue_lemma(ctx: Context, i: int) -> str:
     return ctx.lex.cue_lemma(w.lemma, w.text) or w.lemma.lower()
 
 
-def classify_quotes(
-    view: DocView, lex: Lexicons, quotes: list[QuoteSpan]
-) -> tuple[list[QuoteSpan], list[QuoteSpan]]:
+def classify_quotes(view: DocView, lex: Lexicons, quotes: list[QuoteSpan]) -> tuple[list[QuoteSpan], list[QuoteSpan]]:
     """Split quotes into (sentence-level quotes, embedded fragments)."""
     direct: list[QuoteSpan] = []
     fragments: list[QuoteSpan] = []
@@ -88,17 +86,11 @@ def classify_quotes(
     for q in quotes:
         p_start, _ = view.paragraph_span(view.paragraph_of(q.start))
         prev = _prev_char(text, q.start, p_start)
-        if (
-            prev is None
-            or prev in ".!?:…"
-            or (is_quote_char(prev) and _ends_sentence_before(text, q.start, p_start))
-        ):
+        if prev is None or prev in ".!?:…" or (is_quote_char(prev) and _ends_sentence_before(text, q.start, p_start)):
             direct.append(q)
             continue
         before = view.first_word_from(q.start) - 1
-        while (
-            before >= 0 and view.words[before].text in (",", "—", "–") and view.words[before].start >= p_start
-        ):
+        while before >= 0 and view.words[before].text in (",", "—", "–") and view.words[before].start >= p_start:
             before -= 1
         if before >= 0 and view.words[before].text.lower() == "that":
             fragments.append(q)  # "said that, “Of course …” against …": reported speech quoting

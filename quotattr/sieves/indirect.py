@@ -17,6 +17,8 @@ from quotattr.sieves.direct import ADDRESSEE_CUES, cue_lemma, is_cue_word
 __all__ = ["reported"]
 
 MAX_GAP_TO_THAT = 15
+#: cues whose infinitive complement is the reported request: "urged voters to stay home"
+DIRECTIVE_CUES = frozenset({"tell", "urge", "ask", "warn", "advise", "remind", "caution", "instruct", "order"})
 EDGE_PUNCT = frozenset({".", ",", ";", ":", "—", "–", "-", "(", ")"})
 FRAME_TAIL_MAX = 8
 
@@ -85,9 +87,7 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
         )
         if stop:
             j = k - 1
-            while j > first and (
-                view.words[j].text in (",", ";", "—", "–") or view.words[j].text.lower() == "and"
-            ):
+            while j > first and (view.words[j].text in (",", ";", "—", "–") or view.words[j].text.lower() == "and"):
                 j -= 1
             return j
     return last
@@ -172,8 +172,10 @@ def reported(ctx: Context) -> list[Candidate]:
             content, how = ccomp, "ccomp"
             if ccomp[0] > i:
                 # a bare complement starts right after the cue (or its addressee): "says Trump's … was"
-                content = (_after_cue_modifiers(view, i, ccomp[0], sent[1], ctx), sent[1] - 1)
-        elif ctx.lex.cues.get(lemma) == "intend":
+                # an object of "say" before its complement is a misparsed subject; of "tell", the addressee
+                start = _after_cue_modifiers(view, i, ccomp[0], sent[1], ctx, objects=lemma in ADDRESSEE_CUES)
+                content = (start, sent[1] - 1)
+        elif ctx.lex.cues.get(lemma) == "intend" or lemma in DIRECTIVE_CUES:
             xcomps = [c for c in view.deps(i, "xcomp") if c > i]
             if xcomps:
                 sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
@@ -209,26 +211,18 @@ def reported(ctx: Context) -> list[Candidate]:
         inherited = by_cue.get(w.head) if w.deprel.split(":")[0] in ("advcl", "conj", "xcomp") else None
         if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj"):
             # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
-            earlier = [
-                c
-                for c in by_cue.values()
-                if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i
-            ]
+            earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i]
             inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
         mention: tuple[int, int] | None
         if inherited is not None and not view.deps(i, "nsubj"):
             mention = inherited.mention
         else:
-            mention, _ = mention_for_cue(
-                view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame"
-            )
+            mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
         addressee = None
         if lemma in ADDRESSEE_CUES and first > i + 1:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
         kind = (
-            QuoteKind.MIXED
-            if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments)
-            else QuoteKind.INDIRECT
+            QuoteKind.MIXED if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments) else QuoteKind.INDIRECT
         )
         conf = {"that": 0.85, "ccomp": 0.75, "bare": 0.65, "xcomp": 0.6, "frame": 0.65}[how]
         if mention is None:
