@@ -67,10 +67,7 @@ def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
             continue
         if any(k.content == c.content for k in kept):
             continue
-        if any(
-            k.start < c.end and c.start < k.end and not _nested(k, c) and k.cue_word == c.cue_word
-            for k in kept
-        ):
+        if any(k.start < c.end and c.start < k.end and not _nested(k, c) and k.cue_word == c.cue_word for k in kept):
             continue
         kept.append(c)
     kept.sort(key=lambda c: (c.start, c.end))
@@ -110,7 +107,8 @@ def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: 
     keys = sorted(parsed, key=lambda r: r)
     clusters = resolve([parsed[k] for k in keys], view, lexicons)
     cluster_of: dict[tuple[int, int], SpeakerCluster | None] = dict(zip(keys, clusters, strict=True))
-    speakers = build_speakers([c for c in clusters if c is not None])
+    used = {id(cl): cl for c in cands if (m := _root(c).mention) is not None and (cl := cluster_of.get(m)) is not None}
+    speakers = build_speakers(list(used.values()))
 
     attributions: list[Attribution] = []
     for c in cands:
@@ -134,11 +132,8 @@ def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: 
                 sieve=c.sieve,
             )
         )
-    used = {id(a.speaker): a.speaker for a in attributions if a.speaker is not None}
-    ordered_speakers = sorted(used.values(), key=lambda s: int(s.id[1:]))
-    return Result(
-        text=source, attributions=tuple(attributions), speakers=tuple(ordered_speakers), doc_id=doc_id
-    )
+    ordered_speakers = sorted(speakers.values(), key=lambda s: int(s.id[1:]))
+    return Result(text=source, attributions=tuple(attributions), speakers=tuple(ordered_speakers), doc_id=doc_id)
 
 
 def _words_span(view: DocView, words: tuple[int, int]) -> Span:

@@ -299,3 +299,11 @@ def test_directive_reports_and_cues_inside_quotes(run) -> None:  # type: ignore[
     a = _one(r, "to leave the coast")
     assert a.cue and a.cue.lemma == "urge" and a.speaker and a.speaker.kind.value in ("person", "unnamed")
     assert not any("will fail" in x.text and x.cue and x.cue.lemma == "say" for x in r.attributions)
+
+
+def test_interrupted_quote_is_one_discontinuous_attribution(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“By signing the treaty,” Prime Minister Ana Lind said, “we close a chapter that lasted forty years.”")
+    assert len(r.attributions) == 1
+    a = r.attributions[0]
+    assert len(a.content) == 2 and a.speaker and a.speaker.name == "Ana Lind"
+    assert [s.id for s in r.speakers] == ["S1"]

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from quotattr.model import QuoteKind
+from quotattr.quotes import QuoteSpan
 from quotattr.sieves import Candidate, Context
 
 __all__ = ["continuation", "unattributed"]
@@ -39,6 +40,16 @@ def continuation(ctx: Context) -> list[Candidate]:
         prev_para = view.paragraph_of(prev.end - 1)
         p_start, _ = view.paragraph_span(para)
         opens_paragraph = not view.text[p_start : q.start].strip()
+        if (
+            prev_para == para
+            and prev.kind is QuoteKind.DIRECT
+            and prev.quote is not None
+            and _interrupted(ctx, prev, q)
+        ):
+            # “By locking in China,” he said, “we …” — one quote interrupted by its attribution
+            prev.content.extend(q.parts)
+            done.add(id(q))
+            continue
         if prev_para == para and prev.kind is QuoteKind.DIRECT:
             cand = Candidate(
                 list(q.parts),
@@ -68,6 +79,16 @@ def continuation(ctx: Context) -> list[Candidate]:
         out.append(cand)
         done.add(id(q))
     return out
+
+
+def _interrupted(ctx: Context, prev: Candidate, q: QuoteSpan) -> bool:
+    """Is ``q`` the second half of ``prev``'s quote, after “…,” X said, (a comma, not a full stop)?"""
+    text = ctx.view.text
+    gap = text[prev.end : q.start]
+    if prev.cue is None or not (prev.end <= prev.cue[0] < q.start):
+        return False
+    tail = gap.rstrip()
+    return len(gap) <= 120 and tail.endswith((",", ":", "—", "–")) and "\n" not in gap
 
 
 def unattributed(ctx: Context) -> list[Candidate]:
