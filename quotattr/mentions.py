@@ -84,7 +84,7 @@ SKIP_BEFORE_CUE = frozenset(
         "immediately",
     }
 )
-SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on"})
+SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on", "with"})
 ADDRESSEE_ADPS = frozenset({"of"})
 RELATIVE_WORDS = frozenset({"who", "which", "whose", "whom", "where"})
 
@@ -122,9 +122,7 @@ def _is_npish(view: DocView, i: int) -> bool:
     if w.upos == "PUNCT" and w.text in ("-", "‐", "/", "&"):
         return True
     # abbreviations the tagger may call X or SYM ("Lie." in "Lie. Gen.")
-    return (
-        w.upos in ("X", "SYM", "VERB") and w.text[:1].isupper() and w.text.endswith(".") and len(w.text) <= 5
-    )
+    return w.upos in ("X", "SYM", "VERB") and w.text[:1].isupper() and w.text.endswith(".") and len(w.text) <= 5
 
 
 def _glued(view: DocView, k: int) -> bool:
@@ -177,18 +175,10 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
             k -= 1
             continue
         prev_first = view.words[first]
-        if (
-            prev_first.upos == "DET"
-            and not _is_possessive(view, k)
-            and t.upos not in ("ADP", "PUNCT", "CCONJ")
-        ):
+        if prev_first.upos == "DET" and not _is_possessive(view, k) and t.upos not in ("ADP", "PUNCT", "CCONJ"):
             break  # a determiner opens the phrase
         if _is_npish(view, k):
-            if (
-                t.upos == "DET"
-                and k - 1 >= floor
-                and view.words[k - 1].upos in ("NOUN", "PROPN", "ADJ", "NUM")
-            ):
+            if t.upos == "DET" and k - 1 >= floor and view.words[k - 1].upos in ("NOUN", "PROPN", "ADJ", "NUM"):
                 first = k
                 break
             first = k
@@ -201,12 +191,7 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
                 k -= 1
                 continue
             break
-        if (
-            t.upos == "CCONJ"
-            and t.text.lower() == "and"
-            and k - 1 >= floor
-            and view.words[k - 1].upos == "PROPN"
-        ):
+        if t.upos == "CCONJ" and t.text.lower() == "and" and k - 1 >= floor and view.words[k - 1].upos == "PROPN":
             if view.words[first].upos == "PROPN":
                 first = k
                 k -= 1
@@ -222,9 +207,7 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
             break
         break
     # trim leading connectives and punctuation
-    while first <= end and (
-        view.words[first].upos in ("ADP", "CCONJ", "PUNCT") and not _is_npish(view, first)
-    ):
+    while first <= end and (view.words[first].upos in ("ADP", "CCONJ", "PUNCT") and not _is_npish(view, first)):
         first += 1
     while first <= end and view.words[first].text == ",":
         first += 1
@@ -255,11 +238,7 @@ def np_right(
             k += 1
             continue
         if _is_npish(view, k):
-            if (
-                t.upos == "DET"
-                and view.words[last].upos in ("NOUN", "PROPN")
-                and view.words[k - 1].upos != "ADP"
-            ):
+            if t.upos == "DET" and view.words[last].upos in ("NOUN", "PROPN") and view.words[k - 1].upos != "ADP":
                 break
             last = k
             seen_name = seen_name or _ends_with_name(view, k)
@@ -323,12 +302,7 @@ def mention_for_cue(
     surface = np_left(view, k, lex, floor) if k >= floor else None
     parse_subj = subject_of(view, cue)
     if surface is not None:
-        if (
-            parse_subj is None
-            or surface[0] <= parse_subj <= surface[1]
-            or parse_subj < floor
-            or parse_subj >= ceiling
-        ):
+        if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
             return surface, "surface"
         if parse_subj > cue:
             post = np_right(view, parse_subj, lex, ceiling)

@@ -155,6 +155,8 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
     """Top-level quotations in ``text`` in text order (nested quotes are part of their outer quote)."""
     if not text or not _MARK_RE.search(text):
         return []
+    if "''" in text or "``" in text:
+        return _widen_doubled(text, find_quotes(_doubled_to_single_marks(text), include_single=include_single))
     apostrophes: set[int] = set()
     for m in _APOS_WORDS.finditer(text):
         apostrophes.add(m.start())
@@ -187,7 +189,11 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
             part = (unclosed, _rstrip(text, p_start, p_end))
             nxt = paragraphs[k + 1] if k + 1 < len(paragraphs) else None
             first_next = _first_nonspace(text, *nxt) if nxt else None
-            if first_next is not None and text[first_next] in OPEN_DOUBLE + AMBIG_DOUBLE:
+            if (
+                first_next is not None
+                and text[first_next] in OPEN_DOUBLE + AMBIG_DOUBLE
+                and _starts_speech(text, unclosed, p_start)
+            ):
                 carry = [part]
             elif part[1] - part[0] > 1:
                 quotes.append(_make(text, [part], False))
@@ -201,6 +207,36 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
         quotes.append(_make(text, carry, False))
     quotes.sort(key=lambda q: q.start)
     return _drop_nested(quotes)
+
+
+_DOUBLED = regex.compile(r"''|``")
+
+
+def _doubled_to_single_marks(text: str) -> str:
+    """Typewriter doubles (''quote'', ``quote'') become one straight double mark plus a space, in a
+    same-length copy: the opening pair as ' "', the closing pair as '" '."""
+    chars = list(text)
+    for m in _DOUBLED.finditer(text):
+        i = m.start()
+        prev = text[i - 1] if i > 0 else " "
+        opening = m.group() == "``" or prev.isspace() or prev in '([{—–-"“'
+        chars[i], chars[i + 1] = (" ", '"') if opening else ('"', " ")
+    return "".join(chars)
+
+
+def _widen_doubled(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Map quotes found on the same-length copy back onto the original text, doubled marks whole."""
+    out: list[QuoteSpan] = []
+    for q in quotes:
+        parts = []
+        for a, b in q.parts:
+            if a > 0 and text[a - 1 : a + 1] in ("''", "``"):
+                a -= 1
+            if text[b - 1 : b + 1] == "''":
+                b += 1
+            parts.append((a, b))
+        out.append(_make(text, parts, q.closed))
+    return out
 
 
 def _first_closer_at_depth0(text: str, start: int, end: int, apostrophes: set[int]) -> int | None:
@@ -219,6 +255,15 @@ def _first_closer_at_depth0(text: str, start: int, end: int, apostrophes: set[in
                 return i
             depth -= 1
     return None
+
+
+def _starts_speech(text: str, i: int, p_start: int) -> bool:
+    """Does the mark at ``i`` open a paragraph or a sentence (where a quote running over paragraphs
+    begins), rather than sit mid-sentence like a stray mark?"""
+    k = i - 1
+    while k >= p_start and text[k].isspace():
+        k -= 1
+    return k < p_start or text[k] in ".!?:…"
 
 
 def _first_nonspace(text: str, start: int, end: int) -> int | None:

@@ -307,3 +307,20 @@ def test_interrupted_quote_is_one_discontinuous_attribution(run) -> None:  # typ
     a = r.attributions[0]
     assert len(a.content) == 2 and a.speaker and a.speaker.name == "Ana Lind"
     assert [s.id for s in r.speakers] == ["S1"]
+
+
+def test_mid_sentence_and_postposed_frames(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The new museum, the mayor said, will open in the spring.\n\n"
+        "Ticket prices will stay low, said Carla Diaz, a senior official with the culture department.\n\n"
+        "Several critics warned, as did the architects themselves, that the budget was too small."
+    )
+    museum = _one(r, "will open in the spring")
+    assert len(museum.content) == 2 and museum.content[0].text == "The new museum"
+    tickets = _one(r, "Ticket prices will stay low")
+    assert (
+        tickets.speaker
+        and tickets.speaker.name == "Carla Diaz"
+        and tickets.speaker.organization == "culture department"
+    )
+    assert _one(r, "budget was too small").cue.lemma == "warn"

@@ -70,3 +70,14 @@ def test_many_marks_are_linear_and_safe() -> None:
     assert len(find_quotes("“" * 10000)) <= 1
     assert len(find_quotes('"' * 10001)) == 5000
     assert find_quotes("") == []
+
+
+def test_typewriter_doubled_marks() -> None:
+    text = "''It is a misguided approach,'' said Mr. Burman. Then ``another one'' here."
+    assert texts(text) == ["''It is a misguided approach,''", "``another one''"]
+    assert texts("The Smiths'' house") == []
+
+
+def test_a_mid_sentence_unclosed_mark_does_not_run_into_the_next_paragraph() -> None:
+    text = "The sign read “Closed for the season.\n\n“We reopen in May,” she said."
+    assert texts(text) == ["“Closed for the season.", "“We reopen in May,”"]

@@ -36,6 +36,11 @@ def _that_after(view: DocView, cue: int, end: int) -> int | None:
             if w.upos != "SCONJ" and nxt.upos in ("NOUN", "VERB", "AUX") and nxt.upos != "PROPN":
                 return None  # "said that plan ..." (a determiner)
             return k
+        if w.text == "," and k == cue + 1:
+            # a parenthetical between commas: "cautioned, as did the campaign itself, that …"
+            close = next((m for m in range(k + 1, min(end, k + 12)) if view.words[m].text == ","), None)
+            if close is not None and close + 1 < end and view.words[close + 1].text.lower() == "that":
+                return close + 1
         if w.upos in ("VERB", "AUX") or w.text in ("“", '"', ".", ";"):
             return None
     return None
@@ -184,8 +189,21 @@ def reported(ctx: Context) -> list[Candidate]:
             bare = _bare_clause_after(view, i, sent[1], ctx)
             if bare is not None:
                 content, how = (bare, sent[1] - 1), "bare"
+        extra: tuple[int, int] | None = None
+        after_comma = i - 1 >= sent[0] and view.words[i - 1].text == ","  # "…, said Carla Diaz, a …"
+        if content is not None and how in ("ccomp", "bare") and after_comma:
+            framed = _frame(ctx, i, sent)
+            if framed is not None and framed[1] is None:
+                (content, extra), how = framed, "frame"
+        if content is not None and how in ("ccomp", "bare") and i + 1 < sent[1] and view.words[i + 1].text == ",":
+            # "Acts of protest, Mr. Obama said, are acts of patriotism": the complement is split
+            framed = _frame(ctx, i, sent)
+            if framed is not None and framed[1] is not None:
+                (content, extra), how = framed, "frame"
         if content is None:
-            content, how = _sentence_final_frame(ctx, i, sent), "frame"
+            framed = _frame(ctx, i, sent)
+            if framed is not None:
+                (content, extra), how = framed, "frame"
         if content is None:
             continue
         first, last = content
@@ -201,7 +219,10 @@ def reported(ctx: Context) -> list[Candidate]:
                 c_end = f.end
         if c_end - c_start < 3:
             continue
-        if any(q.start < c_end and c_start < q.end for q in ctx.quotes):
+        spans = [(c_start, c_end)]
+        if extra is not None and (second := _trim(view, *extra)) is not None:
+            spans.append((view.words[second[0]].start, view.words[second[1]].end))
+        if any(q.start < b and a < q.end for q in ctx.quotes for a, b in spans):
             continue  # overlaps a sentence-level quote: the direct sieves own it
         floor = sent[0]
         for q in ctx.quotes:
@@ -216,19 +237,20 @@ def reported(ctx: Context) -> list[Candidate]:
         mention: tuple[int, int] | None
         if inherited is not None and not view.deps(i, "nsubj"):
             mention = inherited.mention
+        elif how == "frame" and after_comma:
+            mention = np_right(view, i + 1, ctx.lex, sent[1])  # "…, said the spokesman."
         else:
             mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
         addressee = None
         if lemma in ADDRESSEE_CUES and first > i + 1:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
-        kind = (
-            QuoteKind.MIXED if any(c_start <= f.start and f.end <= c_end for f in ctx.fragments) else QuoteKind.INDIRECT
-        )
+        mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
+        kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
         conf = {"that": 0.85, "ccomp": 0.75, "bare": 0.65, "xcomp": 0.6, "frame": 0.65}[how]
         if mention is None:
             conf *= 0.6
         cand = Candidate(
-            content=[(c_start, c_end)],
+            content=spans,
             kind=kind,
             sieve="indirect",
             confidence=conf,
@@ -246,26 +268,38 @@ def reported(ctx: Context) -> list[Candidate]:
     return out
 
 
-def _sentence_final_frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[int, int] | None:
-    """ "The economy is strong, he said." — content before ", SUBJ CUE" at the end of the sentence."""
+def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Reported content framed by ", SUBJ CUE" without a complementizer.
+
+    - sentence-final: "The economy is strong, he said." / "…, said Jeffrey Trimble, a senior official."
+    - mid-sentence: "Acts of protest, Mr. Obama said, are acts of patriotism." (two content parts)
+    """
     view = ctx.view
-    tail = [k for k in range(cue + 1, sent[1]) if view.words[k].upos != "PUNCT"]
-    if len(tail) > FRAME_TAIL_MAX or any(view.words[k].text.lower() == "that" for k in tail):
-        return None
     k = cue - 1
-    while k >= sent[0] and (view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() in ("also",)):
+    while k >= sent[0] and (view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() == "also"):
         k -= 1
-    # subject phrase, then a comma
-    j = k
-    while j >= sent[0] and view.words[j].text != "," and view.words[j].upos != "VERB":
-        j -= 1
-    if j <= sent[0] or view.words[j].text != ",":
-        # postposed: "…, said the spokesman."
-        if cue - 1 >= sent[0] and view.words[cue - 1].text == ",":
-            j = cue - 1
-        else:
+    after = cue + 1
+    if k >= sent[0] and view.words[k].text == ",":
+        # postposed subject: "…, said the spokesman, a former diplomat."
+        j = k
+        subject = np_right(view, cue + 1, ctx.lex, sent[1])
+        if subject is not None:
+            after = subject[1] + 1
+    else:
+        j = k
+        while j >= sent[0] and view.words[j].text != "," and view.words[j].upos != "VERB":
+            j -= 1
+        if j <= sent[0] or view.words[j].text != ",":
             return None
     first, last = sent[0], j - 1
-    if last - first < 2 or not any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1)):
+    if last - first < 1:
         return None
-    return first, last
+    tail = [x for x in range(after, sent[1]) if view.words[x].upos != "PUNCT"]
+    has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1))
+    if after < sent[1] and view.words[after].text == "," and tail:
+        rest = (after + 1, sent[1] - 1)
+        if any(view.words[x].upos in ("VERB", "AUX") for x in range(*rest)) and not has_verb:
+            return (first, last), rest
+    if len(tail) > FRAME_TAIL_MAX or any(view.words[x].text.lower() == "that" for x in tail) or not has_verb:
+        return None
+    return (first, last), None
