@@ -74,6 +74,24 @@ def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+def join_same_paragraph_continuations(cands: list[Candidate], view: DocView) -> list[Candidate]:
+    """Fold a continuation quote into the attribution it continues when both share a paragraph."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = c.inherit_from
+        if (
+            c.sieve == "continuation"
+            and prev is not None
+            and prev in out
+            and c.cue == prev.cue
+            and view.paragraph_of(prev.start) == view.paragraph_of(c.start)
+        ):
+            prev.content.extend(c.content)
+            continue
+        out.append(c)
+    return out
+
+
 def _nested(a: Candidate, b: Candidate) -> bool:
     return (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
 
@@ -86,8 +104,20 @@ def _root(c: Candidate) -> Candidate:
     return c
 
 
-def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: str | None = None) -> Result:
-    """Attributions of an annotated stanza Document (``text``: the caller's original string)."""
+def attribute(
+    doc: Any,
+    lexicons: Lexicons,
+    *,
+    doc_id: str | None = None,
+    text: str | None = None,
+    join_continuations: bool = False,
+) -> Result:
+    """Attributions of an annotated stanza Document (``text``: the caller's original string).
+
+    ``join_continuations``: report “A,” X said. “B.” as one attribution with two content spans (the
+    PolNeAR convention) instead of two attributions sharing speaker and cue (the default, and the
+    seed gold's convention).
+    """
     source = doc.text if text is None else text
     if source is None:
         raise ValueError("the stanza Document carries no text")
@@ -98,6 +128,8 @@ def attribute(doc: Any, lexicons: Lexicons, *, doc_id: str | None = None, text: 
     for _name, sieve in ordered():
         ctx.found.extend(sieve(ctx))
     cands = resolve_conflicts(ctx.found)
+    if join_continuations:
+        cands = join_same_paragraph_continuations(cands, view)
 
     # speakers: parse each distinct mention once, cluster them, freeze one Speaker per cluster
     parsed: dict[tuple[int, int], ParsedMention] = {}

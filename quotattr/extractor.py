@@ -45,6 +45,7 @@ class Extractor:
         lexicons: Lexicons | None = None,
         batch_sizes: dict[str, int] | None = None,
         guard: GuardSettings | None = None,
+        join_continuations: bool = False,
     ) -> None:
         sizes = batch_sizes or {}
         # what a worker process needs to build an equivalent Extractor (quotattr.batch, n_process > 1)
@@ -54,7 +55,9 @@ class Extractor:
             "lexicons": lexicons,
             "batch_sizes": batch_sizes,
             "guard": guard,
+            "join_continuations": join_continuations,
         }
+        self.join_continuations = join_continuations
         self.guard = guard if guard is not None else GuardSettings()
         self._nlp, self.model_set = build_pipeline(
             models,
@@ -90,11 +93,13 @@ class Extractor:
         import stanza
 
         if isinstance(text, stanza.Document):
-            return attribute(text, self.lexicons, doc_id=doc_id)
+            return attribute(text, self.lexicons, doc_id=doc_id, join_continuations=self.join_continuations)
         text = check_text(text)
         if not text.strip():
             return Result(text=text, doc_id=doc_id)
-        return attribute(self.annotate(text), self.lexicons, doc_id=doc_id, text=text)
+        return attribute(
+            self.annotate(text), self.lexicons, doc_id=doc_id, text=text, join_continuations=self.join_continuations
+        )
 
     def pipe(
         self,

@@ -324,3 +324,15 @@ def test_mid_sentence_and_postposed_frames(run) -> None:  # type: ignore[no-unty
         and tickets.speaker.organization == "culture department"
     )
     assert _one(r, "budget was too small").cue.lemma == "warn"
+
+
+def test_join_continuations_option(extractor) -> None:  # type: ignore[no-untyped-def]
+    from quotattr import Extractor
+    from quotattr.attribute import attribute
+
+    text = "“The river rose two metres overnight,” Tom Keller said. “Nobody expected it to come this fast.”"
+    doc = extractor.annotate(text)
+    assert len(extractor(doc).attributions) == 2
+    joined = attribute(doc, extractor.lexicons, text=text, join_continuations=True)
+    assert len(joined.attributions) == 1 and len(joined.attributions[0].content) == 2
+    assert "join_continuations" in Extractor.__init__.__code__.co_varnames
