@@ -336,3 +336,16 @@ def test_join_continuations_option(extractor) -> None:  # type: ignore[no-untype
     joined = attribute(doc, extractor.lexicons, text=text, join_continuations=True)
     assert len(joined.attributions) == 1 and len(joined.attributions[0].content) == 2
     assert "join_continuations" in Extractor.__init__.__code__.co_varnames
+
+
+@pytest.mark.parametrize(
+    ("open_mark", "close_mark"),
+    [("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'"), ("«", "»"), ("„", "“"), ("''", "''")],
+)
+def test_every_quote_style_through_the_pipeline(run, open_mark: str, close_mark: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"{open_mark}The harvest was the best in ten years,{close_mark} farmer Joe Okoro said."
+    r = run(text)
+    assert len(r.attributions) == 1
+    a = r.attributions[0]
+    assert a.kind is QuoteKind.DIRECT and a.content[0].text.startswith(open_mark)
+    assert a.speaker and a.speaker.name == "Joe Okoro"
