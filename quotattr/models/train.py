@@ -61,9 +61,7 @@ STAGES = (
 #: public-domain political speeches, Santa Barbara Corpus conversations. wikiHow (``whow``) and
 #: fiction are CC BY-NC-SA; genres the licence text does not name (academic, court, essay, letter,
 #: podcast, ...) are left out too.
-GUM_COMMERCIAL_GENRES = frozenset(
-    {"news", "interview", "bio", "voyage", "textbook", "vlog", "speech", "conversation"}
-)
+GUM_COMMERCIAL_GENRES = frozenset({"news", "interview", "bio", "voyage", "textbook", "vlog", "speech", "conversation"})
 
 TREEBANK = "UD_English-EWT"
 SHORT = "en_ewt"
@@ -157,7 +155,7 @@ def run(
         except subprocess.TimeoutExpired:
             proc.terminate()
             proc.wait()
-            fh.write(f"\n=== stopped after its budget of {budget_min} min\n")
+            fh.write(f"\n--- stopped after its budget of {budget_min} min\n")
             log(f"{stage}: stopped after its budget of {budget_min} min")
             code = 0
     if code != 0:
@@ -247,7 +245,7 @@ def stage_glove(work: Work, opts: argparse.Namespace) -> None:
     with txt.open("w", encoding="utf-8") as fh:
         fh.write(f"{n} {vectors.shape[1]}\n")
         for i in range(n):
-            fh.write(words[i] + " " + " ".join(f"{x:.6g}" for x in vectors[i]) + "\n")
+            fh.write(words[i] + " " + " ".join(f"{x:.5f}" for x in vectors[i]) + "\n")
     if work.pretrain.exists():
         work.pretrain.unlink()
     pretrain = Pretrain(str(work.pretrain), str(txt), max_vocab=n)
@@ -332,9 +330,7 @@ def _norm_tag(tag: str, keep: frozenset[str]) -> str:
     if tag in ("O", "") or "-" not in tag or tag.startswith("-"):
         return "O"
     prefix, label = tag.split("-", 1)
-    label = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "GPE": "LOC"}.get(
-        label.upper(), label.upper()
-    )
+    label = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "GPE": "LOC"}.get(label.upper(), label.upper())
     bio = {"S": "B", "E": "I"}.get(prefix[0].upper(), prefix[0].upper())
     return f"{bio}-{label}" if label in keep else "O"
 
@@ -367,9 +363,7 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
         ("dev", "en_ewt-ud-dev.iob2"),
         ("test", "en_ewt-ud-test.iob2"),
     ):
-        sets[split] = [
-            _iob_fix([(w, _norm_tag(t, keep)) for w, t in s]) for s in _iob_sentences(uner / fname)
-        ]
+        sets[split] = [_iob_fix([(w, _norm_tag(t, keep)) for w, t in s]) for s in _iob_sentences(uner / fname)]
     ner_dir = work.data / "ner"
     ner_dir.mkdir(parents=True, exist_ok=True)
     write_dataset([sets["train"], sets["dev"], sets["test"]], str(ner_dir), "en_uner")
@@ -545,7 +539,8 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
             *steps_arg(opts.depparse_steps),
             "--eval_interval",
             str(opts.eval_interval),
-            "--fix_eval_interval",
+            "--checkpoint_interval",
+            str(opts.eval_interval),
             *(["--continue_from", str(warm)] if warm else []),
             "--save_dir",
             str(work.saved / "depparse"),
@@ -607,9 +602,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
         budget_min=opts.ner_minutes,
     )
     shutil.copyfile(save / f"{name}_nocharlm_ner.pt", work.models / "ner.pt")
-    record(
-        work, "ner", {"dataset": name, "max_steps": opts.ner_steps, "best_dev_curve": _dev_curve(out)[-3:]}
-    )
+    record(work, "ner", {"dataset": name, "max_steps": opts.ner_steps, "best_dev_curve": _dev_curve(out)[-3:]})
 
 
 # --------------------------------------------------------------------------------------------
@@ -621,16 +614,23 @@ def _dev_curve(log_text: str) -> list[float]:
 
 
 def _conll_scores(log_text: str, metrics: Sequence[str]) -> dict[str, float]:
-    """Last score of each metric in a run_* log (stanza prints the CoNLL 2018 table)."""
+    """Last score of each metric in a training log.
+
+    stanza prints either a CoNLL 2018 table (``UPOS | p | r | f1 | ...``) or, during training, a
+    header line of metric names followed by a line of values (``UPOS XPOS UFeats AllTags``).
+    """
     found: dict[str, float] = {}
+    lines = [ln.split(" INFO: ", 1)[-1] for ln in log_text.splitlines()]
+    for i, line in enumerate(lines[:-1]):
+        names = line.split()
+        if names and set(names) & set(metrics) and all(re.fullmatch(r"[A-Za-z]+", n) for n in names):
+            values = lines[i + 1].split()
+            if len(values) == len(names) and all(re.fullmatch(r"[0-9.]+", v) for v in values):
+                found.update({n: float(v) for n, v in zip(names, values, strict=True) if n in metrics})
     for metric in metrics:
         hits = re.findall(rf"^{metric}\s*\|\s*[0-9.]+\s*\|\s*[0-9.]+\s*\|\s*([0-9.]+)", log_text, flags=re.M)
         if hits:
             found[metric] = float(hits[-1])
-        else:
-            hits = re.findall(rf"{metric}\s+([0-9]+\.[0-9]+)", log_text)
-            if hits:
-                found[metric] = float(hits[-1])
     return found
 
 
@@ -698,7 +698,6 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
 
     install()  # only speeds up; outputs identical
     mdir = Path(opts.models) if opts.models else work.models
-    pretrain = str(mdir / "pretrain.pt")
     ner_file = mdir / "ner.pt"
     res_dir = work.out / "eval"
     res_dir.mkdir(parents=True, exist_ok=True)
@@ -714,7 +713,32 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
     }
     scores: dict[str, Any] = {"models": str(mdir)}
     ewt_dev = work.ud_shared / "UD_English-EWT" / "en_ewt-ud-dev.conllu"
+    parts = set(opts.eval_parts.split(","))
+    if opts.eval_reuse:  # scores of parts not re-measured: from an earlier evaluation of the same files
+        earlier = json.loads(work.scores.read_text(encoding="utf-8")).get(opts.eval_reuse, {})
+        scores.update({k: v for k, v in earlier.items() if k not in ("models", "recorded")})
+        scores["reused_from"] = opts.eval_reuse
     # 1. tokenizer on raw text
+    if "tokenize" in parts:
+        scores["tokenize"] = _eval_tokenize(stanza, CoNLL, common, mdir, ewt_dev, res_dir)
+    # 2. tagger + lemma + parser on gold tokens
+    if "tagparse" in parts:
+        scores.update(
+            _eval_tagparse(stanza, CoNLL, common, mdir, [("ewt_dev", ewt_dev), ("gum_dev", work.gum_dev)], res_dir)
+        )
+    # 3. NER
+    if "ner" in parts and ner_file.is_file():
+        scores.update(_eval_ner(stanza, common, mdir, work.data / "ner"))
+    # 4. the seed article: every person tagged PER, words/s of the whole pipeline (one call)
+    seed = work.shared / "seed"
+    if "seed" in parts and (seed / "article.txt").is_file() and ner_file.is_file():
+        scores["seed"] = _seed_check(stanza, common, mdir, seed)
+    record(work, opts.eval_key, scores)
+
+
+def _eval_tokenize(
+    stanza: Any, CoNLL: Any, common: dict[str, Any], mdir: Path, ewt_dev: Path, res_dir: Path
+) -> dict[str, Any]:
     tok = stanza.Pipeline(
         processors="tokenize,mwt",
         tokenize_model_path=str(mdir / "tokenize.pt"),
@@ -726,13 +750,19 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
     sys_file = res_dir / "ewt.dev.tokenized.conllu"
     CoNLL.write_doc2conll(doc, str(sys_file))
     t = _score_files(ewt_dev, sys_file)
-    scores["tokenize"] = {
+    return {
         "dataset": "UD_English-EWT dev (raw text)",
         "tokens_f1": t["Tokens"],
         "sentences_f1": t["Sentences"],
         "words_f1": t["Words"],
     }
-    # 2. tagger + lemma + parser on gold tokens
+
+
+def _eval_tagparse(
+    stanza: Any, CoNLL: Any, common: dict[str, Any], mdir: Path, golds: list[tuple[str, Path]], res_dir: Path
+) -> dict[str, Any]:
+    pretrain = str(mdir / "pretrain.pt")
+    scores: dict[str, Any] = {}
     tagger = stanza.Pipeline(
         processors="tokenize,pos,lemma,depparse",
         tokenize_pretokenized=True,
@@ -744,7 +774,7 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
         depparse_pretrain_path=pretrain,
         **common,
     )
-    for key, gold in (("ewt_dev", ewt_dev), ("gum_dev", work.gum_dev)):
+    for key, gold in golds:
         if not gold.is_file():
             continue
         gdoc = CoNLL.conll2doc(input_file=str(gold))
@@ -768,35 +798,34 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
             "blex": s["BLEX"],
             "words_per_s": round(sum(len(w) for w in words) / elapsed, 1),
         }
-    # 3. NER
-    if ner_file.is_file():
-        ner = stanza.Pipeline(
-            processors="tokenize,ner",
-            tokenize_pretokenized=True,
-            tokenize_model_path=str(mdir / "tokenize.pt"),
-            ner_model_path=str(ner_file),
-            ner_pretrain_path=pretrain,
-            **common,
-        )
-        keep = frozenset({"PER", "ORG", "LOC"})
-        for name in ("en_uner", "en_worldwide-4class"):
-            path = work.data / "ner" / f"{name}.dev.json"
-            if not path.is_file():
-                continue
-            sents = json.loads(path.read_text(encoding="utf-8"))
-            words = [[w["text"] for w in s] for s in sents]
-            gold_tags = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
-            pdoc = ner(words)
-            pred_tags = [[t.ner for t in s.tokens] for s in pdoc.sentences]
-            scores[f"ner_{name}_dev"] = {
-                "dataset": f"{name} dev (PER/ORG/LOC; MISC as O)",
-                **_ner_f1([[t for _, t in s] for s in gold_tags], pred_tags),
-            }
-    # 4. the seed article: every person tagged PER, words/s of the whole pipeline (one call)
-    seed = work.shared / "seed"
-    if (seed / "article.txt").is_file() and ner_file.is_file():
-        scores["seed"] = _seed_check(stanza, common, mdir, seed)
-    record(work, opts.eval_key, scores)
+    return scores
+
+
+def _eval_ner(stanza: Any, common: dict[str, Any], mdir: Path, ner_dir: Path) -> dict[str, Any]:
+    scores: dict[str, Any] = {}
+    ner = stanza.Pipeline(
+        processors="tokenize,ner",
+        tokenize_pretokenized=True,
+        tokenize_model_path=str(mdir / "tokenize.pt"),
+        ner_model_path=str(mdir / "ner.pt"),
+        ner_pretrain_path=str(mdir / "pretrain.pt"),
+        **common,
+    )
+    keep = frozenset({"PER", "ORG", "LOC"})
+    for name in ("en_uner", "en_worldwide-4class"):
+        path = ner_dir / f"{name}.dev.json"
+        if not path.is_file():
+            continue
+        sents = json.loads(path.read_text(encoding="utf-8"))
+        words = [[w["text"] for w in s] for s in sents]
+        gold_tags = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
+        pdoc = ner(words)
+        pred_tags = [[t.ner for t in s.tokens] for s in pdoc.sentences]
+        scores[f"ner_{name}_dev"] = {
+            "dataset": f"{name} dev (PER/ORG/LOC; MISC as O)",
+            **_ner_f1([[t for _, t in s] for s in gold_tags], pred_tags),
+        }
+    return scores
 
 
 def _seed_check(stanza: Any, common: dict[str, Any], mdir: Path, seed: Path) -> dict[str, Any]:
@@ -805,10 +834,7 @@ def _seed_check(stanza: Any, common: dict[str, Any], mdir: Path, seed: Path) -> 
     start = time.time()
     nlp = stanza.Pipeline(
         processors="tokenize,mwt,pos,lemma,depparse,ner",
-        **{
-            f"{p}_model_path": str(mdir / f"{p}.pt")
-            for p in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
-        },
+        **{f"{p}_model_path": str(mdir / f"{p}.pt") for p in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")},
         **{f"{p}_pretrain_path": pretrain for p in ("pos", "depparse", "ner")},
         **common,
     )
@@ -819,11 +845,7 @@ def _seed_check(stanza: Any, common: dict[str, Any], mdir: Path, seed: Path) -> 
     elapsed = time.time() - start
     gold = json.loads((seed / "gold.json").read_text(encoding="utf-8"))
     persons = sorted(
-        {
-            q["speaker"]["name"]
-            for q in gold["quotes"]
-            if q.get("speaker") and q["speaker"].get("type") == "person"
-        }
+        {q["speaker"]["name"] for q in gold["quotes"] if q.get("speaker") and q["speaker"].get("type") == "person"}
     )
     per_spans = [e.text for e in doc.ents if e.type == "PER"]
     missing = [name for name in persons if not any(name in span for span in per_spans)]
@@ -856,6 +878,37 @@ def _raw_text(conllu: Path) -> str:
     return "".join(parts)
 
 
+def manifest_scores(ev: dict[str, Any]) -> dict[str, Any]:
+    """The evaluate stage's scores, per processor (the shape ``quotattr info`` prints)."""
+    if not ev:
+        return {}
+    out: dict[str, Any] = {"recipe_version": RECIPE_VERSION, "measured": ev.get("recorded")}
+    tok = ev.get("tokenize", {})
+    if tok:
+        out["tokenize"] = {k: tok[k] for k in ("dataset", "tokens_f1", "sentences_f1", "words_f1") if k in tok}
+        if "words_f1" in tok:
+            out["mwt"] = {"dataset": "UD_English-EWT dev raw text, tokenize + mwt", "words_f1": tok["words_f1"]}
+    ewt, gum = ev.get("tagparse_ewt_dev", {}), ev.get("tagparse_gum_dev", {})
+    if ewt:
+        tagged = "UD_English-EWT dev, gold tokens, predicted tags"
+        out["pos"] = {"dataset": tagged, **{k: ewt[k] for k in ("upos", "xpos", "ufeats", "alltags")}}
+        out["lemma"] = {"dataset": tagged, "lemmas": ewt["lemmas"]}
+        out["depparse"] = {"dataset": tagged, **{k: ewt[k] for k in ("las_predicted_tags", "uas", "mlas", "blex")}}
+        if gum:
+            out["pos"]["gum_dev_upos"] = gum["upos"]
+            out["depparse"]["gum_dev_las_predicted_tags"] = gum["las_predicted_tags"]
+    ww, uner = ev.get("ner_en_worldwide-4class_dev", {}), ev.get("ner_en_uner_dev", {})
+    if ww or uner:
+        out["ner"] = {
+            "dataset": "en-worldwide newswire dev (uner_*: UNER-EWT dev); entity F1, MISC as O",
+            **{k: v for k, v in ww.items() if k.endswith("_f1")},
+            **{f"uner_{k}": v for k, v in uner.items() if k.endswith("_f1")},
+        }
+    if "seed" in ev:
+        out["seed"] = {"dataset": "../shared/seed/article.txt", **ev["seed"]}
+    return out
+
+
 def stage_export(work: Work, opts: argparse.Namespace) -> None:
     from quotattr.models.export import export
 
@@ -873,7 +926,7 @@ def stage_export(work: Work, opts: argparse.Namespace) -> None:
     }
     sources = {p: mdir / n for p, n in names.items()}
     all_scores = json.loads(work.scores.read_text(encoding="utf-8")) if work.scores.is_file() else {}
-    scores = all_scores.get(opts.eval_key, {})
+    scores = manifest_scores(all_scores.get(opts.eval_key, {}))
     provenance = json.loads(Path(opts.provenance).read_text(encoding="utf-8")) if opts.provenance else {}
     manifest = export(
         sources, Path(opts.export_to), scores=scores, provenance=provenance, recipe_version=RECIPE_VERSION
@@ -916,19 +969,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pos-steps", type=int, default=4000)
     p.add_argument("--depparse-steps", type=int, default=5000)
     p.add_argument("--ner-steps", type=int, default=6000)
-    p.add_argument(
-        "--pos-minutes", type=float, help="stop POS training after this long (keeps its best model)"
-    )
+    p.add_argument("--pos-minutes", type=float, help="stop POS training after this long (keeps its best model)")
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
     p.add_argument(
         "--warm-start",
-        help="model set directory (pos.pt, depparse.pt) to continue training from, "
-        "e.g. ../shared/models/bootstrap-en",
+        help="model set directory (pos.pt, depparse.pt) to continue training from, e.g. ../shared/models/bootstrap-en",
     )
     p.add_argument("--ner-dataset", default="en_newsmix", choices=("en_newsmix", "en_uner"))
     p.add_argument("--eval-interval", type=int, default=250)
     p.add_argument("--models", help="model directory for evaluate/export (default OUT/models)")
+    p.add_argument("--eval-parts", default="tokenize,tagparse,ner,seed", help="evaluate: what to measure")
+    p.add_argument("--eval-reuse", help="evaluate: take the parts not measured from this earlier eval key")
     p.add_argument("--eval-key", default="evaluate", help="key of the evaluate stage's scores in scores.json")
     p.add_argument("--export-to", help="export: target directory of the compact set")
     p.add_argument("--provenance", help="export: JSON file of data/licence/command per model")
