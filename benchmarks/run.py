@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import sys
 import time
@@ -35,9 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         prog="benchmarks/run.py",
         description="quotattr accuracy + speed benchmark on gold-annotated news.",
     )
-    p.add_argument(
-        "--gold", required=True, type=Path, help="gold: seed dir, gold .json/.jsonl, or PolNeAR split dir"
-    )
+    p.add_argument("--gold", required=True, type=Path, help="gold: seed dir, gold .json/.jsonl, or PolNeAR split dir")
     p.add_argument("--format", default="auto", choices=("auto", "quotattr", "polnear"))
     p.add_argument("--limit", type=int, default=None, help="only the first N documents")
     p.add_argument("--models", default=None, help="model set: bundled (default), official or a directory")
@@ -46,6 +45,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=1,
         help="torch intra-op threads (default 1: stable figures on shared CPUs; 0 = torch's own default)",
+    )
+    p.add_argument(
+        "--join-continuations",
+        default="auto",
+        choices=("auto", "on", "off"),
+        help="Extractor(join_continuations=...): “A,” X said. “B.” as one attribution; auto = on for PolNeAR "
+        "(its convention), off for quotattr gold (the seed's convention)",
     )
     p.add_argument("--bulk", type=int, default=8, help="documents per stanza call (bulk_process); default 8")
     p.add_argument(
@@ -63,22 +69,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--quick", action="store_true", help="accuracy and corpus throughput only (no scaling, no cold start)"
     )
-    p.add_argument(
-        "--worst", type=int, default=5, help="list missed/spurious quotes for the N worst documents"
-    )
+    p.add_argument("--worst", type=int, default=5, help="list missed/spurious quotes for the N worst documents")
     p.add_argument(
         "--worst-rows",
         type=int,
         default=12,
         help="rows per document in the printed error listing (JSON has all)",
     )
-    p.add_argument(
-        "--predictions", type=Path, default=None, help="score these Result JSON lines instead of running"
-    )
+    p.add_argument("--predictions", type=Path, default=None, help="score these Result JSON lines instead of running")
     p.add_argument("--save-predictions", type=Path, default=None, help="write the Results as JSON lines here")
-    p.add_argument(
-        "--out", type=Path, default=None, help="JSON report path (default benchmarks/out/<gold>.json)"
-    )
+    p.add_argument("--out", type=Path, default=None, help="JSON report path (default benchmarks/out/<gold>.json)")
     p.add_argument("--no-progress", action="store_true")
     return p.parse_args(argv)
 
@@ -144,9 +144,7 @@ def format_report(rep: dict[str, Any]) -> str:
                 lines.append(_prf(f"  {k} {lvl}", c))
         ka = acc["kind_agreement"].get("overlap>0.3")
         if ka and ka["gold"]:
-            lines.append(
-                f"  kind agreement on matched pairs (>0.3): {_pct(ka['recall'])}  {ka['tp']}/{ka['gold']}"
-            )
+            lines.append(f"  kind agreement on matched pairs (>0.3): {_pct(ka['recall'])}  {ka['tp']}/{ka['gold']}")
         if "lexicon_recall" in acc:
             lines.append("  recall on gold cues in quotattr's cue lexicon:")
             for lvl, c in acc["lexicon_recall"].items():
@@ -160,8 +158,7 @@ def format_report(rep: dict[str, Any]) -> str:
             lines.append(
                 "    "
                 + "  ".join(
-                    f"{k} {_pct(v['accuracy']).strip()}% ({v['correct']}/{v['compared']})"
-                    for k, v in sf.items()
+                    f"{k} {_pct(v['accuracy']).strip()}% ({v['correct']}/{v['compared']})" for k, v in sf.items()
                 )
             )
     sp = rep.get("speed")
@@ -278,9 +275,20 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
         t0 = time.perf_counter()
         from quotattr import Extractor
 
-        extractor = extractor or Extractor(
-            models=args.models, threads=args.threads or None, batch_sizes=_batch_sizes(args.batch_sizes)
-        )
+        join = args.join_continuations == "on" or (args.join_continuations == "auto" and fmt == "polnear")
+        options: dict[str, Any] = {}
+        if "join_continuations" in inspect.signature(Extractor).parameters:
+            options["join_continuations"] = join
+        if extractor is None:
+            extractor = Extractor(
+                models=args.models,
+                threads=args.threads or None,
+                batch_sizes=_batch_sizes(args.batch_sizes),
+                **options,
+            )
+        elif "join_continuations" in options and hasattr(extractor, "join_continuations"):
+            extractor.join_continuations = join  # a reused (test) extractor: same setting as a fresh one
+        report["extractor_options"] = options
         load_s = time.perf_counter() - t0
         report["model_set"] = extractor.model_set.describe()
         _log(f"pipeline loaded in {load_s:.1f} s")

@@ -497,11 +497,7 @@ def score_document(
             )
             for gi, pj in m.pairs:
                 g_parts, p_parts = getattr(gold[gi], attr), getattr(pred[pj], attr)
-                if (
-                    g_parts
-                    and p_parts
-                    and _linked_hit(level, char_set(text, g_parts), char_set(text, p_parts))
-                ):
+                if g_parts and p_parts and _linked_hit(level, char_set(text, g_parts), char_set(text, p_parts)):
                     c.tp += 1
             store[name] = c
         # per kind: recall over gold of the kind, precision over predictions of the kind
@@ -600,9 +596,7 @@ def aggregate(scores: Iterable[DocScore]) -> dict[str, Any]:
     }
     if lexr:
         out["lexicon_recall"] = d(lexr)
-    out["speaker_fields"] = {
-        k: {"correct": v.tp, "compared": v.gold, "accuracy": v.recall} for k, v in speaker.items()
-    }
+    out["speaker_fields"] = {k: {"correct": v.tp, "compared": v.gold, "accuracy": v.recall} for k, v in speaker.items()}
     return out
 
 

@@ -33,9 +33,7 @@ T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 
 
-def progress(
-    items: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool = True
-) -> Iterator[T]:
+def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool = True) -> Iterator[T]:
     """tqdm on stderr where it is installed and wanted; the bare iterable otherwise."""
     if enabled:
         try:
@@ -100,9 +98,7 @@ def machine_info() -> dict[str, Any]:
 def git_commit() -> dict[str, Any]:
     def git(*args: str) -> str | None:
         try:
-            out = subprocess.run(
-                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True
-            )
+            out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True)
         except (OSError, subprocess.SubprocessError):
             return None
         return out.stdout.strip()
