@@ -20,6 +20,7 @@ unattributed       sentence-level direct quotes no rule could attribute (speaker
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 import attrs
@@ -71,24 +72,41 @@ class Context:
     verbatim: list[tuple[int, int]] = attrs.field(factory=list)  #: transcript turns (label + speech)
     found: list[Candidate] = attrs.field(factory=list)  #: candidates of the sieves run so far
 
+    _quote_index: tuple[list[int], list[tuple[int, int, QuoteSpan]]] | None = None
+    _fragment_index: tuple[list[int], list[tuple[int, int, QuoteSpan]]] | None = None
+
     def in_direct_quote(self, char: int) -> QuoteSpan | None:
-        for q in self.quotes:
-            for a, b in q.parts:
-                if a <= char < b:
-                    return q
-        return None
+        """The sentence-level quote whose parts cover ``char`` (a bisect over sorted parts)."""
+        if self._quote_index is None:
+            self._quote_index = _index(self.quotes)
+        return _lookup(self._quote_index, char)
 
     def in_verbatim(self, char: int) -> bool:
         """Inside quote marks (a quote or a quoted fragment) or a transcript turn: no cue there
         attributes anything — reported speech inside a quote belongs to the quote's speaker."""
+        if self._fragment_index is None:
+            self._fragment_index = _index(self.fragments)
         return (
             self.in_direct_quote(char) is not None
+            or _lookup(self._fragment_index, char) is not None
             or any(a <= char < b for a, b in self.verbatim)
-            or any(f.start <= char < f.end for f in self.fragments)
         )
 
     def in_body(self, char: int) -> bool:
         return self.body[self.view.paragraph_of(char)]
+
+
+def _index(quotes: list[QuoteSpan]) -> tuple[list[int], list[tuple[int, int, QuoteSpan]]]:
+    parts = sorted(((a, b, q) for q in quotes for a, b in q.parts), key=lambda t: (t[0], t[1]))
+    return [a for a, _, _ in parts], parts
+
+
+def _lookup(index: tuple[list[int], list[tuple[int, int, QuoteSpan]]], char: int) -> QuoteSpan | None:
+    starts, parts = index
+    k = bisect.bisect_right(starts, char) - 1
+    if k >= 0 and parts[k][0] <= char < parts[k][1]:
+        return parts[k][2]
+    return None
 
 
 Sieve = Callable[[Context], list[Candidate]]
