@@ -173,6 +173,13 @@ def record(work: Work, stage: str, scores: dict[str, Any]) -> None:
     log(f"{stage}: scores {json.dumps(scores)}")
 
 
+def _last_log(work: Work, stage: str) -> str:
+    """The log of the stage's last run (``--collect``: a run stopped from outside)."""
+    text = (work.logs / f"{stage}.log").read_text(encoding="utf-8", errors="replace")
+    log(f"{stage}: collecting the best model of the last run (no training)")
+    return text.rsplit("\n=== ", 1)[-1]
+
+
 def newest(pattern: str, directory: Path) -> Path:
     found = sorted(directory.glob(pattern), key=lambda p: p.stat().st_mtime)
     if not found:
@@ -526,29 +533,33 @@ def stage_retag(work: Work, opts: argparse.Namespace) -> None:
 
 def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
     warm = _warm(opts, "depparse.pt")
-    out = run(
-        work,
-        "depparse",
-        "stanza.utils.training.run_depparse",
-        [
-            TREEBANK,
-            "--no_charlm",
-            "--wordvec_pretrain_file",
-            str(work.pretrain),
-            *DEPPARSE_ARGS,
-            *steps_arg(opts.depparse_steps),
-            "--eval_interval",
-            str(opts.eval_interval),
-            "--checkpoint_interval",
-            str(opts.eval_interval),
-            *(["--continue_from", str(warm)] if warm else []),
-            "--save_dir",
-            str(work.saved / "depparse"),
-        ],
-        patched=True,
-        udbase=work.ud_mix,
-        extra_env={"QUOTATTR_WARM_START": str(warm)} if warm else None,
-        budget_min=opts.depparse_minutes,
+    out = (
+        _last_log(work, "depparse")
+        if opts.collect
+        else run(
+            work,
+            "depparse",
+            "stanza.utils.training.run_depparse",
+            [
+                TREEBANK,
+                "--no_charlm",
+                "--wordvec_pretrain_file",
+                str(work.pretrain),
+                *DEPPARSE_ARGS,
+                *steps_arg(opts.depparse_steps),
+                "--eval_interval",
+                str(opts.eval_interval),
+                "--checkpoint_interval",
+                str(opts.eval_interval),
+                *(["--continue_from", str(warm)] if warm else []),
+                "--save_dir",
+                str(work.saved / "depparse"),
+            ],
+            patched=True,
+            udbase=work.ud_mix,
+            extra_env={"QUOTATTR_WARM_START": str(warm)} if warm else None,
+            budget_min=opts.depparse_minutes,
+        )
     )
     model = [p for p in (work.saved / "depparse").glob("*_parser.pt")]
     if not model:
@@ -972,6 +983,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pos-minutes", type=float, help="stop POS training after this long (keeps its best model)")
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
+    p.add_argument(
+        "--collect",
+        action="store_true",
+        help="depparse: do not train; take the best model and scores of the last run (stopped from outside)",
+    )
     p.add_argument(
         "--warm-start",
         help="model set directory (pos.pt, depparse.pt) to continue training from, e.g. ../shared/models/bootstrap-en",
