@@ -542,6 +542,7 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
             "stanza.utils.training.run_depparse",
             [
                 TREEBANK,
+                "--force",  # run_depparse skips a treebank whose model exists; the trainer resumes its checkpoint
                 "--no_charlm",
                 "--wordvec_pretrain_file",
                 str(work.pretrain),
