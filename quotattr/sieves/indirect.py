@@ -181,7 +181,15 @@ def reported(ctx: Context) -> list[Candidate]:
                 start = _after_cue_modifiers(view, i, ccomp[0], sent[1], ctx, objects=lemma in ADDRESSEE_CUES)
                 content = (start, sent[1] - 1)
         elif ctx.lex.cues.get(lemma) == "intend" or lemma in DIRECTIVE_CUES:
-            xcomps = [c for c in view.deps(i, "xcomp") if c > i]
+            xcomps = [
+                c
+                for c in view.deps(i, "xcomp", "advcl")
+                if c > i
+                and (
+                    view.words[c].deprel.startswith("xcomp")
+                    or any(view.words[m].text.lower() == "to" for m in view.deps(c, "mark"))
+                )
+            ]
             if xcomps:
                 sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
                 content, how = (sub[0], sub[-1]), "xcomp"
