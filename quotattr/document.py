@@ -112,15 +112,23 @@ class DocView:
         sent = self.words[word].sent
         first, stop = self.sentences[sent]
         # a split the tokenizer made without sentence-final punctuation is no boundary ("Jessica | Lane said")
+        p_start, p_end = self.paragraph_span(self.paragraph_of(self.words[word].start))
         k = sent
-        while k > 0 and not self._ends_sentence(self.sentences[k - 1][1] - 1):
+        while (
+            k > 0
+            and self.words[self.sentences[k][0]].start > p_start
+            and not self._ends_sentence(self.sentences[k - 1][1] - 1)
+        ):
             k -= 1
         first = self.sentences[k][0]
         k = sent
-        while k + 1 < len(self.sentences) and not self._ends_sentence(self.sentences[k][1] - 1):
+        while (
+            k + 1 < len(self.sentences)
+            and self.words[self.sentences[k][1] - 1].end < p_end
+            and not self._ends_sentence(self.sentences[k][1] - 1)
+        ):
             k += 1
         stop = self.sentences[k][1]
-        p_start, p_end = self.paragraph_span(self.paragraph_of(self.words[word].start))
         while first < word and self.words[first].start < p_start:
             first += 1
         while stop - 1 > word and self.words[stop - 1].start >= p_end:

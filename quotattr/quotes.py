@@ -11,6 +11,7 @@ are contained to their paragraph: a stray mark never derails the rest of the doc
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import attrs
@@ -124,10 +125,12 @@ def _match_paragraph(
     """
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[int, bool]] = []  # (index, tentative)
+    blocked = sorted(blocked)
+    blocked_starts = [a for a, _ in blocked]
     for m in _MARK_RE.finditer(text, p_start, p_end):
         i = m.start()
         ch = text[i]
-        if _family(ch) != family or any(a <= i < b for a, b in blocked):
+        if _family(ch) != family or _inside(blocked_starts, blocked, i):
             continue
         role = _classify(text, i, apostrophes)
         if role is None:
@@ -149,6 +152,12 @@ def _match_paragraph(
     if firm:
         unclosed = firm[0]
     return pairs, unclosed
+
+
+def _inside(starts: list[int], spans: list[tuple[int, int]], i: int) -> bool:
+    """Is ``i`` inside one of the sorted, non-overlapping ``spans``?"""
+    k = bisect.bisect_right(starts, i) - 1
+    return k >= 0 and spans[k][0] <= i < spans[k][1]
 
 
 def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:

@@ -190,3 +190,16 @@ def test_property_quote_soup(extractor, text: str) -> None:  # type: ignore[no-u
 def test_property_news_like(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
     first = check(extractor, text)
     assert extractor(text).to_dict() == first.to_dict()
+
+
+def test_quote_mark_flood_is_fast_in_the_engine(extractor) -> None:  # type: ignore[no-untyped-def]
+    """10,000 straight quote marks: the attribution stages must stay near-linear (was ~56 s)."""
+    import time
+
+    from quotattr.attribute import attribute
+
+    text = '"' * 10001
+    doc = extractor.annotate(text)
+    started = time.process_time()
+    attribute(doc, extractor.lexicons, text=text)
+    assert time.process_time() - started < 20  # generous: ~1 s on an idle core

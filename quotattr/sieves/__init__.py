@@ -72,8 +72,16 @@ class Context:
     verbatim: list[tuple[int, int]] = attrs.field(factory=list)  #: transcript turns (label + speech)
     found: list[Candidate] = attrs.field(factory=list)  #: candidates of the sieves run so far
 
+    _quote_starts: list[int] | None = None
     _quote_index: tuple[list[int], list[tuple[int, int, QuoteSpan]]] | None = None
     _fragment_index: tuple[list[int], list[tuple[int, int, QuoteSpan]]] | None = None
+
+    @property
+    def quote_starts(self) -> list[int]:
+        """Start offsets of ``quotes`` (sorted, as the quotes are)."""
+        if self._quote_starts is None:
+            self._quote_starts = [q.start for q in self.quotes]
+        return self._quote_starts
 
     def in_direct_quote(self, char: int) -> QuoteSpan | None:
         """The sentence-level quote whose parts cover ``char`` (a bisect over sorted parts)."""

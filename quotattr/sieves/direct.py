@@ -7,6 +7,8 @@ speech (MIXED). ``trailing`` and ``leading`` attribute the sentence-level quotes
 
 from __future__ import annotations
 
+import bisect
+
 from quotattr.document import DocView
 from quotattr.lexicons import Lexicons
 from quotattr.mentions import is_abbreviation_period, mention_for_cue, np_right
@@ -43,6 +45,7 @@ ADDRESSEE_CUES = frozenset(
 DASHES = frozenset({"—", "–", "--", "―"})
 SENTENCE_END = frozenset({".", "?", "!", "…"})
 MAX_TRAILING_WORDS = 40
+LOOKBACK_CHARS = 20
 
 
 def _prev_char(text: str, pos: int, floor: int) -> str | None:
@@ -107,6 +110,7 @@ def classify_quotes(view: DocView, lex: Lexicons, quotes: list[QuoteSpan]) -> tu
 
 def _ends_sentence_before(text: str, pos: int, floor: int) -> bool:
     k = pos - 1
+    floor = max(floor, pos - LOOKBACK_CHARS)  # bounded: a flood of marks must not make this quadratic
     while k >= floor and (text[k].isspace() or is_quote_char(text[k])):
         k -= 1
     return k < floor or text[k] in ".!?…"
@@ -126,10 +130,9 @@ def _region_after(ctx: Context, q: QuoteSpan) -> tuple[int, int]:
     view = ctx.view
     _, p_end = view.paragraph_span(view.paragraph_of(q.end - 1))
     limit = p_end
-    for other in ctx.quotes:
-        if other.start >= q.end:
-            limit = min(limit, other.start)
-            break
+    nxt = bisect.bisect_left(ctx.quote_starts, q.end)  # quotes are sorted and do not overlap
+    if nxt < len(ctx.quotes):
+        limit = min(limit, ctx.quotes[nxt].start)
     first = view.first_word_from(q.end)
     k = first
     while k < len(view.words) and view.words[k].start < limit and k - first < MAX_TRAILING_WORDS:
@@ -248,7 +251,7 @@ def leading(ctx: Context) -> list[Candidate]:
     view = ctx.view
     done = {id(c.quote) for c in ctx.found if c.quote is not None}
     out: list[Candidate] = []
-    for q in ctx.quotes:
+    for n, q in enumerate(ctx.quotes):
         if id(q) in done or not ctx.in_body(q.start):
             continue
         p_start, _ = view.paragraph_span(view.paragraph_of(q.start))
@@ -257,9 +260,9 @@ def leading(ctx: Context) -> list[Candidate]:
             continue
         sent_first = view.clause_bounds(last)[0]
         floor_word = max(sent_first, view.first_word_from(p_start))
-        for other in ctx.quotes:
-            if other.end <= q.start and other.end > view.words[floor_word].start:
-                floor_word = view.first_word_from(other.end)
+        before = ctx.quotes[n - 1] if n > 0 else None  # the quote just before ends latest
+        if before is not None and view.words[floor_word].start < before.end <= q.start:
+            floor_word = view.first_word_from(before.end)
         prev = _prev_char(view.text, q.start, p_start)
         for k in range(last, max(floor_word - 1, last - 25), -1):
             if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
