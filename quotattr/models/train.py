@@ -922,21 +922,12 @@ def manifest_scores(ev: dict[str, Any]) -> dict[str, Any]:
 
 
 def stage_export(work: Work, opts: argparse.Namespace) -> None:
-    from quotattr.models.export import export
+    from quotattr.models.export import DEFAULT_SOURCES, export
 
     if not opts.export_to:
         raise SystemExit("export: give --export-to DIR (e.g. quotattr/models/en)")
     mdir = Path(opts.models) if opts.models else work.models
-    names = {
-        "tokenize": "tokenize.pt",
-        "mwt": "mwt.pt",
-        "lemma": "lemma.pt",
-        "pos": "pos.pt",
-        "depparse": "depparse.pt",
-        "ner": "ner.pt",
-        "pretrain": "pretrain.pt",
-    }
-    sources = {p: mdir / n for p, n in names.items()}
+    sources = {p: mdir / n for p, n in DEFAULT_SOURCES.items()}
     all_scores = json.loads(work.scores.read_text(encoding="utf-8")) if work.scores.is_file() else {}
     scores = manifest_scores(all_scores.get(opts.eval_key, {}))
     provenance = json.loads(Path(opts.provenance).read_text(encoding="utf-8")) if opts.provenance else {}
