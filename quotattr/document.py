@@ -75,13 +75,6 @@ class DocView:
         end = self.paragraph_starts[index + 1] if index + 1 < len(self.paragraph_starts) else len(self.text)
         return start, end
 
-    def word_at(self, char: int) -> int | None:
-        """Index of the word covering ``char`` (or None)."""
-        k = bisect.bisect_right(self._word_starts, char) - 1
-        if k >= 0 and self.words[k].start <= char < self.words[k].end:
-            return k
-        return None
-
     def words_in(self, start: int, end: int) -> range:
         """Global indices of the words lying inside characters [start, end)."""
         lo = bisect.bisect_left(self._word_starts, start)
@@ -93,9 +86,6 @@ class DocView:
     def first_word_from(self, char: int) -> int:
         """Index of the first word starting at or after ``char`` (len(words) if none)."""
         return bisect.bisect_left(self._word_starts, char)
-
-    def sentence_bounds(self, sent: int) -> tuple[int, int]:
-        return self.sentences[sent]
 
     def _ends_sentence(self, last: int) -> bool:
         text = self.words[last].text
@@ -159,16 +149,6 @@ class DocView:
             for c in self.children[head]
             if self.words[c].deprel in wanted or self.words[c].deprel.split(":")[0] in wanted
         ]
-
-    def entity_at(self, word: int) -> Entity | None:
-        for ent in self.entities:
-            if ent.first <= word <= ent.last:
-                return ent
-        return None
-
-    def span_text(self, first: int, last: int) -> tuple[int, int]:
-        """Character span of words [first, last] inclusive."""
-        return self.words[first].start, self.words[last].end
 
 
 def _paragraph_starts(text: str) -> list[int]:

@@ -12,7 +12,6 @@ are contained to their paragraph: a stray mark never derails the rest of the doc
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
 
 import attrs
 import regex
@@ -299,9 +298,3 @@ def _drop_nested(quotes: list[QuoteSpan]) -> list[QuoteSpan]:
             continue
         out.append(q)
     return out
-
-
-def iter_marks(text: str) -> Iterator[int]:
-    """Positions of every quote-mark character (for tests and diagnostics)."""
-    for m in _MARK_RE.finditer(text):
-        yield m.start()

@@ -108,19 +108,19 @@ def _rank_before(text: str, lex: Lexicons) -> tuple[str, int] | None:
     """A rank that ``text`` ends with: (normalised rank, start offset in text)."""
     stripped = text.rstrip()
     norm = " ".join(stripped.replace("\u00a0", " ").split())
-    best: tuple[str, int] | None = None
-    for surface, normal in lex.ranks.items():
-        if norm.endswith(surface) and (len(norm) == len(surface) or not norm[-len(surface) - 1].isalnum()):
-            if best is None or len(surface) > len(best[0]):
-                best = (surface, 0)
-                best_norm = normal
-    if best is None:
+    matches = [
+        surface
+        for surface in lex.ranks
+        if norm.endswith(surface) and (len(norm) == len(surface) or not norm[-len(surface) - 1].isalnum())
+    ]
+    if not matches:
         return None
+    surface = max(matches, key=len)  # the longest rank wins ("Maj. Gen." over "Gen.")
     # map back to an offset in the original text (count the rank's words from the end)
-    n_words = len(best[0].split())
+    n_words = len(surface.split())
     parts = list(regex.finditer(r"\S+", stripped))
     start = parts[-n_words].start() if len(parts) >= n_words else 0
-    return best_norm, start
+    return lex.ranks[surface], start
 
 
 def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | None:
@@ -161,8 +161,7 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     if any(w in lex.org_heads for w in words):
         return True
     return any(
-        ent.type in ("ORG", "GPE", "LOC", "NORP") and ent.first <= last and first <= ent.last
-        for ent in view.entities
+        ent.type in ("ORG", "GPE", "LOC", "NORP") and ent.first <= last and first <= ent.last for ent in view.entities
     )
 
 
@@ -247,9 +246,7 @@ def _parse_person(
             org = o2
     name = _clean(name_text)
     name = regex.sub(r"['’]s$", "", name)
-    return ParsedMention(
-        span, words, SpeakerKind.PERSON, name=name or None, rank=rank, title=title, organization=org
-    )
+    return ParsedMention(span, words, SpeakerKind.PERSON, name=name or None, rank=rank, title=title, organization=org)
 
 
 def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]:
@@ -336,9 +333,7 @@ def _split_premodifiers(text: str, lex: Lexicons) -> tuple[str, str | None]:
 def _appositive_head(seg: str, lex: Lexicons) -> tuple[int, int] | None:
     """An unlisted role in an appositive: "a nurse at the county hospital" → "nurse"."""
     m = regex.match(
-        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:"
-        + "|".join(ORG_ADPS)
-        + r")\s+.+)?$",
+        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:" + "|".join(ORG_ADPS) + r")\s+.+)?$",
         seg,
     )
     if m is None:
@@ -375,9 +370,7 @@ def _parse_other(
     if title_found is not None and head_low not in lex.org_heads:
         title, org = _title_and_org(seg, lex)
         if not any(w[:1].isupper() for w in seg.split()[1:]) or title is not None:
-            return ParsedMention(
-                span, words, SpeakerKind.UNNAMED, title=title, organization=org, nominal=True
-            )
+            return ParsedMention(span, words, SpeakerKind.UNNAMED, title=title, organization=org, nominal=True)
     sentence_initial = main[0] == main[1] and view.sentences[head.sent][0] == main[0]
     if head_low in lex.nominal_sources and (not head.text[:1].isupper() or sentence_initial):
         return ParsedMention(
@@ -405,15 +398,11 @@ def _proper_runs(view: DocView, first: int, last: int) -> list[str]:
     runs: list[str] = []
     k = first
     while k <= last:
-        if view.words[k].upos == "PROPN" or (
-            view.words[k].text[:1].isupper() and view.words[k].upos in ("NOUN", "X")
-        ):
+        if view.words[k].upos == "PROPN" or (view.words[k].text[:1].isupper() and view.words[k].upos in ("NOUN", "X")):
             while k > first and view.words[k - 1].end == view.words[k].start:  # "al-Naba"
                 k -= 1
             j = k
-            while j + 1 <= last and (
-                view.words[j + 1].upos == "PROPN" or view.words[j + 1].start == view.words[j].end
-            ):
+            while j + 1 <= last and (view.words[j + 1].upos == "PROPN" or view.words[j + 1].start == view.words[j].end):
                 j += 1
             runs.append(_clean(_seg_text(view, k, j)))
             k = j + 1
@@ -443,9 +432,8 @@ def _same_person(cluster: SpeakerCluster, m: ParsedMention) -> bool:
 def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> list[SpeakerCluster | None]:
     """Cluster mentions (in text order); returns each mention's cluster (None: nothing to resolve)."""
     clusters: list[SpeakerCluster] = []
-    out: list[SpeakerCluster | None] = []
-    last_person: tuple[int, SpeakerCluster] | None = None
-    last_group: tuple[int, SpeakerCluster] | None = None
+    last_person: SpeakerCluster | None = None  #: the most recent named person (for he/she)
+    last_group: SpeakerCluster | None = None  #: the most recent named organisation (for they/it)
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
     assigned: dict[int, SpeakerCluster | None] = {}
     for idx in order:
@@ -453,17 +441,15 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
         cluster: SpeakerCluster | None = None
         if m.pronoun is not None:
             if m.pronoun in PERSON_PRONOUNS and last_person is not None:
-                cluster = last_person[1]
+                cluster = last_person
             elif m.pronoun in ("they", "it") and last_group is not None:
-                cluster = last_group[1]
+                cluster = last_group
             if cluster is None:
                 cluster = SpeakerCluster(kind=m.kind, resolved=False)
                 clusters.append(cluster)
             cluster.mentions.append(m)
         elif m.kind is SpeakerKind.PERSON and m.name:
-            cluster = next(
-                (c for c in reversed(clusters) if c.kind is SpeakerKind.PERSON and _same_person(c, m)), None
-            )
+            cluster = next((c for c in reversed(clusters) if c.kind is SpeakerKind.PERSON and _same_person(c, m)), None)
             if cluster is None and len(m.name_tokens) == 1:
                 full = _earlier_full_name(view, m)
                 if full is not None:
@@ -483,28 +469,23 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
                     (c for c in reversed(clusters) if c.title and c.title.lower() == wanted and c.name), None
                 )
             if cluster is None:
-                cluster = SpeakerCluster(
-                    kind=m.kind, title=m.title, organization=m.organization, resolved=False
-                )
+                cluster = SpeakerCluster(kind=m.kind, title=m.title, organization=m.organization, resolved=False)
                 clusters.append(cluster)
             cluster.mentions.append(m)
         else:
             key = (m.name or "").lower()
-            cluster = next(
-                (c for c in clusters if c.kind is m.kind and (c.name or "").lower() == key and key), None
-            )
+            cluster = next((c for c in clusters if c.kind is m.kind and (c.name or "").lower() == key and key), None)
             if cluster is None:
                 cluster = SpeakerCluster(kind=m.kind)
                 clusters.append(cluster)
             cluster.absorb(m)
         if cluster is not None:
             if cluster.kind is SpeakerKind.PERSON and cluster.name:
-                last_person = (m.span.start, cluster)
+                last_person = cluster
             elif cluster.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.DOCUMENT) and cluster.name:
-                last_group = (m.span.start, cluster)
+                last_group = cluster
         assigned[idx] = cluster
-    out = [assigned.get(k) for k in range(len(mentions))]
-    return out
+    return [assigned.get(k) for k in range(len(mentions))]
 
 
 def _earlier_full_name(view: DocView, m: ParsedMention) -> str | None:
@@ -528,12 +509,9 @@ def build_speakers(clusters: Sequence[SpeakerCluster]) -> dict[int, Speaker]:
     ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(m.span.start for m in c.mentions))
     for n, c in enumerate(ordered, 1):
         mentions = sorted({m.span for m in c.mentions}, key=lambda s: (s.start, s.end))
-        name = c.name
-        if name is None and c.mentions:
-            name = None
         out[id(c)] = Speaker(
             id=f"S{n}",
-            name=name,
+            name=c.name,
             kind=c.kind if c.name or c.kind is not SpeakerKind.PERSON else SpeakerKind.UNNAMED,
             rank=c.rank,
             title=c.title,

@@ -26,13 +26,12 @@ def continuation(ctx: Context) -> list[Candidate]:
     view = ctx.view
     done = _attributed_quotes(ctx)
     out: list[Candidate] = []
-    found = sorted(ctx.found + out, key=lambda c: c.start)
     for q in ctx.quotes:
         if id(q) in done or not ctx.in_body(q.start):
             continue
         para = view.paragraph_of(q.start)
         earlier = [
-            c for c in found + out if c.start < q.start and (c.mention is not None or c.inherit_from is not None)
+            c for c in ctx.found + out if c.start < q.start and (c.mention is not None or c.inherit_from is not None)
         ]
         if not earlier:
             continue
