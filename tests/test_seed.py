@@ -129,3 +129,24 @@ def test_seed_round_trips_through_json(seed) -> None:  # type: ignore[no-untyped
     again = Result.from_dict(json.loads(json.dumps(result.to_dict())))
     assert again.to_dict() == result.to_dict()
     assert len(again.speakers) == len(result.speakers)
+
+
+def test_seed_sentence_splits(shared_dir: Path, extractor) -> None:  # type: ignore[no-untyped-def]
+    """Issue 2: the bundled tokenizer splits the seed article as a reader does (hand-checked boundaries).
+
+    The boundaries live in ``tests/data/seed_sentences.json`` as offsets (not text): no split after
+    "Maj. Gen.", "Col." or the misspelled "Lie. Gen.", curly quotes and non-breaking spaces inside
+    sentences, the photo caption apart from the caption sentence before it.
+    """
+    import hashlib
+
+    expected = json.loads((Path(__file__).parent / "data" / "seed_sentences.json").read_text(encoding="utf-8"))
+    text = (shared_dir / "seed" / "article.txt").read_text(encoding="utf-8")
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != expected["sha256"]:
+        pytest.fail("../shared/seed/article.txt is not the article the boundaries were checked on")
+    doc = extractor.annotate(text)
+    got = [[s.tokens[0].start_char, s.tokens[-1].end_char] for s in doc.sentences]
+    wrong = [text[a:b] for a, b in got if [a, b] not in expected["sentences"]]
+    assert got == expected["sentences"], f"sentences that differ from the checked split: {wrong}"
+    for rank in ("Maj. Gen.", "Col.", "Lie. Gen.", "Lt. Gen."):
+        assert not any(text[:b].endswith(rank) for _, b in got), rank

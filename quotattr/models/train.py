@@ -353,12 +353,128 @@ def _iob_fix(sent: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _iob_spans(tags: list[str]) -> set[tuple[int, int, str]]:
+    """(start, end, label) of the entities in an IOB2/BIOES tag sequence (end exclusive)."""
+    out: set[tuple[int, int, str]] = set()
+    start, label = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        pre, _, lab = tag.partition("-")
+        begins = pre in ("B", "S") or (pre in ("I", "E") and lab != label) or tag == "O"
+        if start >= 0 and begins:
+            out.add((start, i, label))
+            start = -1
+        if pre in ("B", "S", "I", "E") and start < 0:
+            start, label = i, lab
+        if pre in ("E", "S") and start >= 0:
+            out.add((start, i + 1, label))
+            start = -1
+    return out
+
+
+GUM_NE_TYPES = {"person": "PER", "organization": "ORG", "place": "LOC"}
+# tags a named-entity core may hold between its first and last proper noun ("Bank of England")
+_NE_INNER = frozenset({"PROPN", "ADP", "DET", "PART", "NUM", "ADJ", "NOUN"})
+_NE_INNER_ADP = frozenset({"of", "for", "de", "del", "du", "von", "van", "der", "at", "&"})
+
+
+def _gum_mentions(misc: list[str]) -> list[tuple[int, int, str]]:
+    """(first, last, etype) of every entity mention in one sentence, from GUM's ``Entity=`` MISC."""
+    opened: list[tuple[str, str, int]] = []
+    found: list[tuple[int, int, str]] = []
+    for i, field in enumerate(misc):
+        value = next((f[7:] for f in field.split("|") if f.startswith("Entity=")), "")
+        pos = 0
+        while pos < len(value):
+            if value[pos] == "(":
+                m = re.match(r"\((\d+)-([a-z]+)[^()]*", value[pos:])
+                if not m:
+                    pos += 1
+                    continue
+                pos += m.end()
+                if pos < len(value) and value[pos] == ")":
+                    found.append((i, i, m.group(2)))
+                    pos += 1
+                else:
+                    opened.append((m.group(1), m.group(2), i))
+                continue
+            m = re.match(r"(\d+)\)", value[pos:])
+            if not m:
+                pos += 1
+                continue
+            pos += m.end()
+            for k in range(len(opened) - 1, -1, -1):
+                if opened[k][0] == m.group(1):
+                    _, etype, start = opened.pop(k)
+                    found.append((start, i, etype))
+                    break
+    return found
+
+
+def _name_prefixes() -> frozenset[str]:
+    """Ranks and titles (quotattr's lexicons): NER conventions leave them outside the name."""
+    from quotattr.lexicons import Lexicons
+
+    lex = Lexicons.default()
+    return frozenset(w.lower() for w in (*lex.ranks, *lex.titles) if " " not in w)
+
+
+def gum_ner_sentence(
+    sent: list[str], prefixes: frozenset[str] = frozenset(), places: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """One GUM CoNLL-U sentence as (word, IOB2 tag) pairs: PER/ORG/LOC on *named* mentions only.
+
+    GUM annotates every mention ("the organization", "she"); a named entity is the stretch of a
+    person/organization/place mention from its first to its last proper noun, holding nothing but
+    proper nouns, capitalised words and the function words of names ("Bank of England", "the
+    Royal Academy of Arts"; no coordination, no "in"); longer
+    mentions win over the names nested in them. To follow the conventions of the other NER data:
+    a person's name stops before another mention nested in its own ("Joe Biden of the Bank of
+    England"), leading ``prefixes`` (ranks, titles) stay outside, plural proper nouns alone ("Americans")
+    are no entity, and an organization mention whose name is in ``places`` ("Tunisia" acting) is
+    a LOC.
+    """
+    rows = [ln.split("\t") for ln in sent if ln and not ln.startswith("#")]
+    rows = [r for r in rows if len(r) >= 10 and r[0].isdigit()]
+    words = [r[1] for r in rows]
+    upos = [r[3] for r in rows]
+    tags = ["O"] * len(rows)
+    cores: list[tuple[int, int, str]] = []
+    mentions = _gum_mentions([r[9] for r in rows])
+    for first, last, etype in mentions:
+        label = GUM_NE_TYPES.get(etype)
+        if label == "PER":  # a person's name ends where a mention inside it starts ("Biden of the Bank")
+            last = min([s for s, e, _ in mentions if first < s <= last and e <= last], default=last + 1) - 1
+        propn = [k for k in range(first, last + 1) if upos[k] == "PROPN"]
+        if label is None or not propn:
+            continue
+        a, b = propn[0], propn[-1]
+        while a > first and words[a - 1][:1].isupper() and upos[a - 1] in ("ADJ", "NOUN", "NUM"):
+            a -= 1  # "Linguistic Society of America", "Royal Academy"
+        while a < b and words[a].lower() in prefixes:  # "President Biden" -> "Biden"
+            a += 1
+        if a == b and rows[a][4] == "NNPS":  # "Americans": a group, not a named entity
+            continue
+        if label == "ORG" and " ".join(words[a : b + 1]) in places:  # a country as an actor
+            label = "LOC"
+        inner = range(a, b + 1)
+        if all(upos[k] in _NE_INNER for k in inner) and all(
+            words[k].lower() in _NE_INNER_ADP for k in inner if upos[k] == "ADP"
+        ):
+            cores.append((a, b, label))
+    for a, b, label in sorted(cores, key=lambda c: (c[0] - c[1], c[0])):
+        if all(t == "O" for t in tags[a : b + 1]):
+            tags[a : b + 1] = [f"B-{label}"] + [f"I-{label}"] * (b - a)
+    return list(zip(words, tags, strict=True))
+
+
 def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
     """NER data as stanza json: UNER-EWT, and the news mix the shipped NER model is trained on.
 
     en-worldwide-newswire goes through stanza's own converter (``prepare_ner_dataset
     en_worldwide-4class``: 4 classes, documents split by region prefix). The news mix = UNER-EWT
-    train + worldwide train with MISC mapped to O, shuffled; dev = worldwide dev + UNER dev.
+    train + worldwide train with MISC mapped to O + the named person/organization/place mentions of
+    the commercially usable GUM train documents (:func:`gum_ner_sentence`), shuffled; dev =
+    worldwide dev + UNER dev.
     """
     from stanza.utils.datasets.ner.utils import write_dataset
 
@@ -388,10 +504,20 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
     for split in ("train", "dev", "test"):
         sents = json.loads((ner_dir / f"en_worldwide-4class.{split}.json").read_text(encoding="utf-8"))
         mix[split] = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
-    train = mix["train"] + sets["train"]
+    places = frozenset(
+        " ".join(w for w, t in s[a:b])
+        for s in (*mix["train"], *sets["train"])
+        for a, b, label in _iob_spans([t for _, t in s])
+        if label == "LOC"
+    )
+    gum_train = work.ud_shared / "UD_English-GUM" / "partial-sources-train.conllu"
+    prefixes = _name_prefixes()
+    gum = [gum_ner_sentence(sent, prefixes, places) for sent in gum_commercial(gum_train)]
+    train = mix["train"] + sets["train"] + gum
     random.Random(1234).shuffle(train)
     write_dataset([train, mix["dev"] + sets["dev"], mix["test"] + sets["test"]], str(ner_dir), "en_newsmix")
     counts.update({f"worldwide_{k}_sentences": len(v) for k, v in mix.items()})
+    counts["gum_commercial_ner_train_sentences"] = len(gum)
     return counts
 
 
@@ -479,10 +605,12 @@ def stage_pos(work: Work, opts: argparse.Namespace) -> None:
         "stanza.utils.training.run_pos",
         [
             TREEBANK,
+            "--force",  # run_pos skips a treebank whose model exists; a new run must train
             "--no_charlm",
             "--wordvec_pretrain_file",
             str(work.pretrain),
             *POS_ARGS,
+            *(["--lr", str(opts.pos_lr)] if opts.pos_lr else []),
             *steps_arg(opts.pos_steps),
             "--eval_interval",
             str(opts.eval_interval),
@@ -502,6 +630,7 @@ def stage_pos(work: Work, opts: argparse.Namespace) -> None:
         {
             "max_steps": opts.pos_steps,
             "budget_min": opts.pos_minutes,
+            "lr": opts.pos_lr,
             "warm_start": str(warm),
             "train": "EWT train + GUM commercial train",
             "best_dev_curve": _dev_curve(out)[-3:],
@@ -602,6 +731,11 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "--wordvec_pretrain_file",
             str(work.pretrain),
             *NER_ARGS,
+            *(
+                ["--finetune", "--finetune_load_name", str(Path(opts.ner_warm_start).resolve())]
+                if opts.ner_warm_start
+                else []
+            ),
             *steps_arg(opts.ner_steps),
             "--eval_interval",
             str(opts.eval_interval),
@@ -614,7 +748,21 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
         budget_min=opts.ner_minutes,
     )
     shutil.copyfile(save / f"{name}_nocharlm_ner.pt", work.models / "ner.pt")
-    record(work, "ner", {"dataset": name, "max_steps": opts.ner_steps, "best_dev_curve": _dev_curve(out)[-3:]})
+    record(
+        work,
+        "ner",
+        {
+            "dataset": name,
+            "max_steps": opts.ner_steps,
+            "warm_start": opts.ner_warm_start,
+            "best_dev_curve": _dev_curve(out)[-3:],
+        },
+    )
+
+
+def stage_nerdata(work: Work, opts: argparse.Namespace) -> None:
+    """Only the NER part of ``data`` (UNER-EWT, en-worldwide, GUM named mentions, the news mix)."""
+    record(work, "nerdata", prepare_ner(work, opts))
 
 
 # --------------------------------------------------------------------------------------------
@@ -655,23 +803,7 @@ def _score_files(gold: Path, system: Path) -> dict[str, float]:
 
 def _ner_f1(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
     """Entity-level precision/recall/F1 per type from IOB tag sequences (BIOES accepted)."""
-
-    def spans(tags: list[str]) -> set[tuple[int, int, str]]:
-        out: set[tuple[int, int, str]] = set()
-        start, label = -1, ""
-        for i, tag in enumerate([*tags, "O"]):
-            pre, _, lab = tag.partition("-")
-            begins = pre in ("B", "S") or (pre in ("I", "E") and lab != label) or tag == "O"
-            if start >= 0 and begins:
-                out.add((start, i, label))
-                start = -1
-            if pre in ("B", "S", "I", "E") and start < 0:
-                start, label = i, lab
-            if pre in ("E", "S") and start >= 0:
-                out.add((start, i + 1, label))
-                start = -1
-        return out
-
+    spans = _iob_spans
     tp: dict[str, int] = {}
     n_gold: dict[str, int] = {}
     n_pred: dict[str, int] = {}
@@ -947,6 +1079,7 @@ STAGE_FUNCS = {
     "retag": stage_retag,
     "depparse": stage_depparse,
     "ner": stage_ner,
+    "nerdata": stage_nerdata,
     "evaluate": stage_evaluate,
     "export": stage_export,
 }
@@ -964,7 +1097,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--stage",
         default="all",
-        help=f"comma-separated stages, or 'all' (= {','.join(s for s in STAGES if s != 'export')})",
+        help=f"comma-separated stages, or 'all' (= {','.join(s for s in STAGES if s != 'export')}); "
+        "also 'nerdata' (only the NER part of data) and 'export'",
     )
     p.add_argument("--vocab", type=int, default=100_000, help="GloVe words kept in the pretrain")
     p.add_argument("--tokenize-steps", type=int, default=6000)
@@ -973,6 +1107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depparse-steps", type=int, default=5000)
     p.add_argument("--ner-steps", type=int, default=6000)
     p.add_argument("--pos-minutes", type=float, help="stop POS training after this long (keeps its best model)")
+    p.add_argument(
+        "--pos-lr", type=float, help="POS learning rate (stanza's default 3e-3; lower it to continue a warm start)"
+    )
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
     p.add_argument(
@@ -983,6 +1120,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--warm-start",
         help="model set directory (pos.pt, depparse.pt) to continue training from, e.g. ../shared/models/bootstrap-en",
+    )
+    p.add_argument(
+        "--ner-warm-start",
+        help="NER model file to continue training from (stanza's --finetune), e.g. bootstrap-en/ner_newsmix.pt",
     )
     p.add_argument("--ner-dataset", default="en_newsmix", choices=("en_newsmix", "en_uner"))
     p.add_argument("--eval-interval", type=int, default=250)
@@ -1000,7 +1141,7 @@ def main(argv: list[str] | None = None) -> int:
     stages = [s for s in STAGES if s != "export"] if opts.stage == "all" else opts.stage.split(",")
     unknown = [s for s in stages if s not in STAGE_FUNCS]
     if unknown:
-        raise SystemExit(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+        raise SystemExit(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGE_FUNCS)}")
     work = Work(opts.out, opts.shared)
     work.out.mkdir(parents=True, exist_ok=True)
     work.models.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,84 @@
+"""Pure helpers of the training recipe (``quotattr.models.train``), on hand-written CoNLL-U."""
+
+from __future__ import annotations
+
+from quotattr.models.train import _gum_mentions, _iob_spans, gum_ner_sentence
+
+
+def _conllu(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    """(word, UPOS, XPOS, MISC) rows -> CoNLL-U lines of one sentence."""
+    return ["# sent_id = t-1"] + [
+        f"{i}\t{w}\t{w.lower()}\t{u}\t{x}\t_\t0\tdep\t_\t{m}" for i, (w, u, x, m) in enumerate(rows, start=1)
+    ]
+
+
+# "The giant Elsevier told President Joe Biden of the Bank of England in Paris and the Americans"
+SENT = _conllu(
+    [
+        ("The", "DET", "DT", "Entity=(1-organization-giv-nnnnn-cf1-3-coref-Elsevier"),
+        ("giant", "NOUN", "NN", "_"),
+        ("Elsevier", "PROPN", "NNP", "Entity=1)"),
+        ("told", "VERB", "VBD", "_"),
+        ("President", "PROPN", "NNP", "Entity=(2-person-new-nnnnn-cf2-1-coref-Joe_Biden"),
+        ("Joe", "PROPN", "NNP", "_"),
+        ("Biden", "PROPN", "NNP", "_"),
+        ("of", "ADP", "IN", "_"),
+        ("the", "DET", "DT", "Entity=(3-organization-new-nnnnn-cf3-1-coref"),
+        ("Bank", "PROPN", "NNP", "_"),
+        ("of", "ADP", "IN", "_"),
+        ("England", "PROPN", "NNP", "Entity=(4-place-new-nnnnn-cf4-1-coref-England)3)2)"),
+        ("in", "ADP", "IN", "_"),
+        ("Paris", "PROPN", "NNP", "Entity=(5-place-new-nnnnn-cf5-1-coref-Paris)"),
+        ("and", "CCONJ", "CC", "_"),
+        ("the", "DET", "DT", "Entity=(6-person-new-nnnnn-cf6-1-coref"),
+        ("Americans", "PROPN", "NNPS", "Entity=6)|SpaceAfter=No"),
+        (".", "PUNCT", ".", "_"),
+    ]
+)
+
+
+def test_gum_mentions_reads_nested_and_single_token_brackets() -> None:
+    misc = [line.split("\t")[9] for line in SENT[1:]]
+    assert sorted(_gum_mentions(misc)) == [
+        (0, 2, "organization"),
+        (4, 11, "person"),  # "President Joe Biden of the Bank of England"
+        (8, 11, "organization"),
+        (11, 11, "place"),
+        (13, 13, "place"),
+        (15, 16, "person"),
+    ]
+
+
+def test_gum_ner_sentence_keeps_named_cores_only() -> None:
+    tagged = gum_ner_sentence(SENT, prefixes=frozenset({"president"}), places=frozenset({"Paris"}))
+    words = [w for w, _ in tagged]
+    spans = sorted((" ".join(words[a:b]), label) for a, b, label in _iob_spans([t for _, t in tagged]))
+    # the person's name stops where the organization mention inside its mention starts, and
+    # "President" stays outside; the organization keeps its "of England" (the nested place loses to
+    # the longer name); "Americans" (NNPS alone) is no entity; "The giant" is left outside "Elsevier"
+    assert spans == [
+        ("Bank of England", "ORG"),
+        ("Elsevier", "ORG"),
+        ("Joe Biden", "PER"),
+        ("Paris", "LOC"),
+    ]
+
+
+def test_gum_ner_sentence_turns_a_country_acting_as_organization_into_loc() -> None:
+    sent = _conllu(
+        [
+            ("Tunisia", "PROPN", "NNP", "Entity=(1-organization-new-nnnnn-cf1-1-coref-Tunisia)"),
+            ("protested", "VERB", "VBD", "_"),
+        ]
+    )
+    assert gum_ner_sentence(sent, places=frozenset({"Tunisia"})) == [("Tunisia", "B-LOC"), ("protested", "O")]
+    assert gum_ner_sentence(sent) == [("Tunisia", "B-ORG"), ("protested", "O")]
+
+
+def test_iob_spans_reads_iob2_and_bioes() -> None:
+    assert _iob_spans(["B-PER", "I-PER", "O", "S-LOC", "B-ORG", "E-ORG", "I-LOC"]) == {
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 6, "ORG"),
+        (6, 7, "LOC"),
+    }
