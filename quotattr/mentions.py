@@ -301,6 +301,18 @@ def mention_for_cue(
         k -= 1
     surface = np_left(view, k, lex, floor) if k >= floor else None
     parse_subj = subject_of(view, cue)
+    if (
+        view.words[cue].xpos == "VBG"
+        and parse_subj is not None
+        and floor <= parse_subj < k
+        and not view.deps(cue, "nsubj")
+        and any(view.words[j].text == "," for j in range(k + 1, cue))
+    ):
+        # "Peabody filed for bankruptcy on Wednesday, adding that …": the participle's speaker is the
+        # subject of the clause it hangs from, not the phrase before its comma
+        left = np_left(view, parse_subj, lex, floor)
+        if left is not None:
+            return left, "parse"
     if surface is not None:
         if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
             return surface, "surface"

@@ -349,3 +349,36 @@ def test_every_quote_style_through_the_pipeline(run, open_mark: str, close_mark:
     a = r.attributions[0]
     assert a.kind is QuoteKind.DIRECT and a.content[0].text.startswith(open_mark)
     assert a.speaker and a.speaker.name == "Joe Okoro"
+
+
+def test_participle_after_a_comma_takes_the_main_clause_subject(run) -> None:  # type: ignore[no-untyped-def]
+    # the phrase before ", adding" is the main verb's adjunct; the speaker is its subject
+    r = run("The mining company filed for bankruptcy on Wednesday, adding that its debts had doubled in a year.")
+    a = _one(r, "debts had doubled")
+    assert a.kind is QuoteKind.INDIRECT and a.cue and a.cue.lemma == "add"
+    assert a.mention is not None and a.mention.text == "The mining company"
+
+
+def test_participle_report_opening_with_a_quoted_fragment(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The council issued a statement on Monday, saying the mayor “has insulted residents and workers alike.”")
+    a = _one(r, "insulted residents")
+    assert a.kind is QuoteKind.MIXED and a.cue and a.cue.lemma == "say"
+    assert a.content[0].text.startswith("the mayor “has insulted")
+    assert a.mention is not None and a.mention.text == "The council"
+
+
+def test_characterizing_cues(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Governor Ann Lee described the flooding as a “catastrophe for the whole valley.”\n\n"
+        "The senator called the audit “a partisan stunt” on Tuesday.\n\n"
+        "She called her brother on Sunday. The board described the meeting in detail."
+    )
+    a = _one(r, "catastrophe")
+    assert a.kind is QuoteKind.MIXED and a.cue and a.cue.lemma == "describe"
+    assert a.content[0].text.startswith("the flooding as")
+    assert a.speaker and a.speaker.name == "Ann Lee"
+    b = _one(r, "partisan stunt")
+    assert b.kind is QuoteKind.MIXED and b.cue and b.cue.lemma == "call"
+    assert b.content[0].text.startswith("the audit")
+    # no predicate, no quoted fragment: nothing is reported
+    assert not [x for x in r.attributions if "brother" in x.text or "in detail" in x.text]

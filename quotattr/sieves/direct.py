@@ -101,8 +101,13 @@ def classify_quotes(view: DocView, lex: Lexicons, quotes: list[QuoteSpan]) -> tu
         if prev in ",—–" and before >= 0 and _cue_within(view, lex, before, 6, p_start):
             direct.append(q)
             continue
-        if before >= 0 and view.words[before].start >= p_start and is_cue_word(view, before, lex):
-            direct.append(q)
+        if (
+            before >= 0
+            and view.words[before].start >= p_start
+            and is_cue_word(view, before, lex)
+            and lex.cues.get(lex.cue_lemma(view.words[before].lemma, view.words[before].text) or "") != "characterize"
+        ):
+            direct.append(q)  # "said “…”"; but "what he called “a disaster”" is a fragment
             continue
         fragments.append(q)
     return direct, fragments

@@ -1,9 +1,10 @@
 """Reported speech from cue verbs: X said (that) …, X told Y that …, adding that …, …, X said.
 
 Evidence, strongest first: a "that" complementizer right after the cue (surface); the cue's clausal
-complement in the parse (ccomp, or xcomp for vow/promise/pledge/threaten); a sentence-final "…, X
-said." frame. The content is the complement clause, without "that" and edge punctuation; it is
-MIXED when it contains a quoted fragment.
+complement in the parse (ccomp, or xcomp for vow/promise/pledge/threaten); the object and its
+predicate of a characterizing cue ("described X as Y", "called X “Y”"); a bare clause right after
+the cue; a sentence-final "…, X said." frame. The content is the complement clause, without "that"
+and edge punctuation; it is MIXED when it contains a quoted fragment.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from quotattr.document import DocView
 from quotattr.mentions import mention_for_cue, np_right
 from quotattr.model import QuoteKind
+from quotattr.quotes import is_quote_char
 from quotattr.sieves import Candidate, Context
 from quotattr.sieves.direct import ADDRESSEE_CUES, cue_lemma, is_cue_word
 
@@ -146,6 +148,8 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
         w = view.words[k]
         if w.xpos in FINITE_XPOS or w.upos == "AUX":
             return start
+        if w.upos == "PUNCT" and all(is_quote_char(ch) for ch in w.text):
+            continue  # a quoted fragment opens the clause: "saying he “has offended …”"
         if w.upos in ("VERB", "SCONJ", "PUNCT") and w.text not in ("’s", "'s", "-"):
             nxt = view.words[k + 1] if k + 1 < end else None
             if w.xpos == "VBN" and nxt is not None and nxt.upos in ("DET", "NOUN", "ADJ", "PROPN", "PRON"):
@@ -154,6 +158,29 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
                 continue  # "tweets accusing …", "the plan approved by …"
             return None
     return None
+
+
+CHARACTERIZED_MAX_GAP = 12
+
+
+def _characterized(ctx: Context, cue: int, end: int) -> tuple[int, int] | None:
+    """ "described the incident as a “terrible situation”", "called him “a liar”": the cue's object
+    and what it is called. With "as" after the object any such clause counts; without it, only a
+    quoted fragment close after the object does ("called the police" alone says nothing)."""
+    view = ctx.view
+    objects = [c for c in view.deps(cue, "obj") if c > cue]
+    if objects:
+        first = min(k for k in view.subtree(objects[0]) if k > cue)
+    elif cue + 1 < end and view.words[cue + 1].upos in ("DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"):
+        first = cue + 1  # an object the parse missed ("described the flooding as …", "flooding" a VERB)
+    else:
+        return None
+    limit = min(end, first + CHARACTERIZED_MAX_GAP)
+    if not any(view.words[k].text.lower() == "as" for k in range(first + 1, limit)):
+        near = view.words[limit - 1].end
+        if not objects or not any(view.words[objects[0]].end <= f.start <= near for f in ctx.fragments):
+            return None
+    return first, end - 1
 
 
 def reported(ctx: Context) -> list[Candidate]:
@@ -193,6 +220,10 @@ def reported(ctx: Context) -> list[Candidate]:
             if xcomps:
                 sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
                 content, how = (sub[0], sub[-1]), "xcomp"
+        elif ctx.lex.cues.get(lemma) == "characterize":
+            named = _characterized(ctx, i, sent[1])
+            if named is not None:
+                content, how = named, "predicative"
         if content is None:
             bare = _bare_clause_after(view, i, sent[1], ctx)
             if bare is not None:
@@ -254,7 +285,7 @@ def reported(ctx: Context) -> list[Candidate]:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
         mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
         kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
-        conf = {"that": 0.85, "ccomp": 0.75, "bare": 0.65, "xcomp": 0.6, "frame": 0.65}[how]
+        conf = {"that": 0.85, "ccomp": 0.75, "bare": 0.65, "xcomp": 0.6, "frame": 0.65, "predicative": 0.6}[how]
         if mention is None:
             conf *= 0.6
         cand = Candidate(
@@ -283,6 +314,8 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     - mid-sentence: "Acts of protest, Mr. Obama said, are acts of patriotism." (two content parts)
     """
     view = ctx.view
+    if view.words[cue].xpos == "VBG":
+        return None  # "…, saying the mayor …" opens a report; it never frames one
     k = cue - 1
     while k >= sent[0] and (view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() == "also"):
         k -= 1
