@@ -283,6 +283,17 @@ def subject_of(view: DocView, verb: int, depth: int = 0) -> int | None:
     return None
 
 
+def _name_end(view: DocView, head: int) -> int:
+    """The last word of the name a subject head starts: UD hangs "Barack Obama" off "President" (flat)."""
+    end = head
+    for c in sorted(view.deps(head, "flat", "compound")):
+        if c == end + 1:
+            end = c
+    while view.words[end].upos == "PROPN" and end + 1 < len(view.words) and view.words[end + 1].upos == "PROPN":
+        end += 1  # a name the parse split ("President Barack | Obama", both subjects)
+    return end
+
+
 def mention_for_cue(
     view: DocView, cue: int, lex: Lexicons, floor: int, ceiling: int, *, postposed_ok: bool = False
 ) -> tuple[tuple[int, int] | None, str]:
@@ -310,7 +321,7 @@ def mention_for_cue(
     ):
         # "Peabody filed for bankruptcy on Wednesday, adding that …": the participle's speaker is the
         # subject of the clause it hangs from, not the phrase before its comma
-        left = np_left(view, parse_subj, lex, floor)
+        left = np_left(view, _name_end(view, parse_subj), lex, floor)
         if left is not None:
             return left, "parse"
     if surface is not None:
@@ -327,7 +338,7 @@ def mention_for_cue(
                 return None, ""
             post = np_right(view, parse_subj, lex, ceiling)
             return post, "postposed"
-        left = np_left(view, parse_subj, lex, floor)
+        left = np_left(view, _name_end(view, parse_subj), lex, floor)
         return left, "parse"
     # "…,” said Barzani." — a postposed subject the parser did not mark
     if postposed_ok and cue + 1 < ceiling:

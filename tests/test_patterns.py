@@ -382,3 +382,17 @@ def test_characterizing_cues(run) -> None:  # type: ignore[no-untyped-def]
     assert b.content[0].text.startswith("the audit")
     # no predicate, no quoted fragment: nothing is reported
     assert not [x for x in r.attributions if "brother" in x.text or "in detail" in x.text]
+
+
+def test_bare_report_with_a_long_subject_phrase(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Mayor Ruth Adler responded to the council on Thursday by saying her decision to close the library "
+        "was a temporary measure.\n\n"
+        "She says the company's late-night messages accusing the union of breaking the law were false."
+    )
+    a = _one(r, "temporary measure")
+    assert a.content[0].text.startswith("her decision to close")
+    assert a.speaker and a.speaker.name == "Ruth Adler"
+    b = _one(r, "late-night messages")
+    assert b.content[0].text.startswith("the company's late-night messages")
+    assert b.speaker is a.speaker

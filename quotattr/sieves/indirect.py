@@ -10,7 +10,7 @@ and edge punctuation; it is MIXED when it contains a quoted fragment.
 from __future__ import annotations
 
 from quotattr.document import DocView
-from quotattr.mentions import mention_for_cue, np_right
+from quotattr.mentions import mention_for_cue, np_left, np_right
 from quotattr.model import QuoteKind
 from quotattr.quotes import is_quote_char
 from quotattr.sieves import Candidate, Context
@@ -94,8 +94,12 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
         )
         if stop:
             j = k - 1
-            while j > first and (view.words[j].text in (",", ";", "—", "–") or view.words[j].text.lower() == "and"):
-                j -= 1
+            while j > first and (
+                view.words[j].text in (",", ";", "—", "–")
+                or view.words[j].upos in ("CCONJ", "AUX", "PART")
+                or (view.words[j].upos == "ADV" and view.words[j].head == k)
+            ):
+                j -= 1  # the stopped verb's own "and would not" stays out
             return j
     return last
 
@@ -135,7 +139,7 @@ def _opens_new_clause(view: DocView, k: int, first: int) -> bool:
 
 
 FINITE_XPOS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-BARE_MAX_SUBJECT_WORDS = 12
+BARE_MAX_SUBJECT_WORDS = 20
 
 
 def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int | None:
@@ -156,6 +160,10 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
                 return start  # a past tense the tagger took for a participle: "the campaign violated the law"
             if w.upos == "VERB" and w.xpos in ("VBN", "VBG"):
                 continue  # "tweets accusing …", "the plan approved by …"
+            if w.upos == "VERB" and w.xpos == "VB" and view.words[k - 1].text.lower() == "to":
+                continue  # "his refusal to use the words … was"
+            if w.upos == "SCONJ" and nxt is not None and nxt.xpos == "VBG":
+                continue  # "tweets accusing her of having …"
             return None
     return None
 
@@ -269,13 +277,18 @@ def reported(ctx: Context) -> list[Candidate]:
                 floor = view.first_word_from(q.end)
         ceiling = first if first > i else sent[1]
         inherited = by_cue.get(w.head) if w.deprel.split(":")[0] in ("advcl", "conj", "xcomp") else None
-        if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj"):
+        j = i - 1
+        while j > sent[0] and view.words[j].upos == "ADV":
+            j -= 1
+        if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj") and view.words[j].text == ",":
             # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
             earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i]
             inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
         mention: tuple[int, int] | None
         if inherited is not None and not view.deps(i, "nsubj"):
             mention = inherited.mention
+        elif w.xpos == "VBG" and w.deprel.startswith("acl") and floor <= w.head < i:
+            mention = np_left(view, w.head, ctx.lex, floor)  # "Trump's tweets accusing her of …"
         elif how == "frame" and after_comma:
             mention = np_right(view, i + 1, ctx.lex, sent[1])  # "…, said the spokesman."
         else:
