@@ -325,6 +325,14 @@ def mention_for_cue(
         if left is not None:
             return left, "parse"
     if surface is not None:
+        if parse_subj is not None and floor <= parse_subj < surface[0]:
+            # "Megan Hester, senior associate for … at the Annenberg Institute, said": the surface scan
+            # stopped inside a long appositive that the parse hangs off the subject
+            for appos in view.deps(parse_subj, "appos"):
+                tail = [x for x in view.subtree(appos) if x < cue and view.words[x].upos != "PUNCT"]
+                name = np_left(view, _name_end(view, parse_subj), lex, floor)
+                if name is not None and tail and parse_subj < tail[0] < surface[0] and tail[-1] >= surface[1]:
+                    return (name[0], tail[-1]), "parse"
         if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
             return surface, "surface"
         if parse_subj > cue:

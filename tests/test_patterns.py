@@ -396,3 +396,31 @@ def test_bare_report_with_a_long_subject_phrase(run) -> None:  # type: ignore[no
     b = _one(r, "late-night messages")
     assert b.content[0].text.startswith("the company's late-night messages")
     assert b.speaker is a.speaker
+
+
+def test_next_sentences_cue_does_not_take_a_closed_quote(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Mayor Jane Ruiz said the report should be published but said “the question is the timing.” "
+        "Governor Tom Hale said it would be improper for him to comment on the report."
+    )
+    a = _one(r, "question is the timing")
+    assert a.speaker and a.speaker.name == "Jane Ruiz"
+    b = _one(r, "improper for him")
+    assert b.speaker and b.speaker.name == "Tom Hale"
+
+
+def test_long_appositive_and_a_clause_after_the_cue(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "But Megan Ortiz, senior associate for education organizing at the Institute for School Reform, "
+        "said parents still want neighborhood schools."
+    )
+    a = _one(r, "parents still want")
+    assert a.content[0].text == "parents still want neighborhood schools"
+    assert a.speaker and a.speaker.name == "Megan Ortiz"
+
+
+def test_quote_running_on_after_the_cue_is_a_fragment(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The senator said “budget reforms” and the collection of unpaid taxes would pay for the plan.")
+    a = _one(r, "budget reforms")
+    assert a.kind is QuoteKind.MIXED
+    assert a.content[0].text.endswith("would pay for the plan")

@@ -105,12 +105,25 @@ def classify_quotes(view: DocView, lex: Lexicons, quotes: list[QuoteSpan]) -> tu
             before >= 0
             and view.words[before].start >= p_start
             and is_cue_word(view, before, lex)
+            and not _clause_goes_on(text, q)
             and lex.cues.get(lex.cue_lemma(view.words[before].lemma, view.words[before].text) or "") != "characterize"
         ):
             direct.append(q)  # "said “…”"; but "what he called “a disaster”" is a fragment
             continue
         fragments.append(q)
     return direct, fragments
+
+
+def _clause_goes_on(text: str, q: QuoteSpan) -> bool:
+    """ "said “budget reforms” and the collection of taxes would …": the sentence runs on past the
+    quote in lower case, so the quote is a fragment of the report, not the report."""
+    inner = text[q.start : q.end].rstrip()
+    while inner and is_quote_char(inner[-1]):
+        inner = inner[:-1].rstrip()
+    if not inner or inner[-1] in ".,!?;:…—–-":
+        return False
+    after = text[q.end : q.end + 40].lstrip(" \t\u00a0")
+    return bool(after) and after[0].isalpha() and after[0].islower()
 
 
 def _ends_sentence_before(text: str, pos: int, floor: int) -> bool:
@@ -234,6 +247,8 @@ def trailing(ctx: Context) -> list[Candidate]:
                     ctx.claimed_cues.add(k)
                 break
             if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
+                if _closed_sentence(ctx.view.text, q) and _reports_its_own(view, k, stop):
+                    break  # “… timing.” Gov. X said it would be …: the next sentence's own report
                 conf = 0.95 if k - first <= 4 else 0.85
                 out.append(
                     _cue_candidate(
@@ -245,6 +260,21 @@ def trailing(ctx: Context) -> list[Candidate]:
             if w.upos == "VERB" and not _in_relative_clause(view, first, k):
                 break
     return out
+
+
+def _closed_sentence(text: str, q: QuoteSpan) -> bool:
+    """Does the quote end its sentence with a full stop inside the marks (“… timing.”)?"""
+    inner = text[q.start : q.end].rstrip()
+    while inner and is_quote_char(inner[-1]):
+        inner = inner[:-1].rstrip()
+    return inner.endswith(".")
+
+
+def _reports_its_own(view: DocView, cue: int, stop: int) -> bool:
+    """Has the cue a complement of its own after it ("said it would be …", "said that …")?"""
+    return any(c > cue for c in view.deps(cue, "ccomp")) or any(
+        view.words[k].text.lower() == "that" and view.words[k].upos == "SCONJ" for k in range(cue + 1, stop)
+    )
 
 
 def _in_relative_clause(view: DocView, first: int, k: int) -> bool:

@@ -43,8 +43,8 @@ def _that_after(view: DocView, cue: int, end: int) -> int | None:
             close = next((m for m in range(k + 1, min(end, k + 12)) if view.words[m].text == ","), None)
             if close is not None and close + 1 < end and view.words[close + 1].text.lower() == "that":
                 return close + 1
-        if w.upos in ("VERB", "AUX") or w.text in ("“", '"', ".", ";"):
-            return None
+        if (w.upos in ("VERB", "AUX") and w.deprel not in ("amod", "compound")) or w.text in ("“", '"', ".", ";"):
+            return None  # ("told an invited crowd … that": an adjectival participle does not end the scan)
     return None
 
 
@@ -139,6 +139,7 @@ def _opens_new_clause(view: DocView, k: int, first: int) -> bool:
 
 
 FINITE_XPOS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+OBJECT_UPOS = frozenset({"DET", "NOUN", "ADJ", "PROPN", "PRON", "NUM", "SYM"})
 BARE_MAX_SUBJECT_WORDS = 20
 
 
@@ -146,9 +147,12 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
     """ "It says the campaign violated the law": a subject phrase then a finite verb right after the
     cue, which the parse missed. Returns the first word of that clause."""
     start = _after_cue_modifiers(view, cue, end, end, ctx, objects=False)
-    if start >= end or view.words[start].upos not in ("DET", "PROPN", "NOUN", "PRON", "NUM", "ADJ"):
+    head = start
+    while head < end and all(is_quote_char(ch) for ch in view.words[head].text):
+        head += 1  # said “budget reforms” and … would: the subject opens with a quoted fragment
+    if head >= end or view.words[head].upos not in ("DET", "PROPN", "NOUN", "PRON", "NUM", "ADJ"):
         return None
-    for k in range(start + 1, min(end, start + BARE_MAX_SUBJECT_WORDS)):
+    for k in range(head + 1, min(end, head + BARE_MAX_SUBJECT_WORDS)):
         w = view.words[k]
         if w.xpos in FINITE_XPOS or w.upos == "AUX":
             return start
@@ -156,7 +160,7 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
             continue  # a quoted fragment opens the clause: "saying he “has offended …”"
         if w.upos in ("VERB", "SCONJ", "PUNCT") and w.text not in ("’s", "'s", "-"):
             nxt = view.words[k + 1] if k + 1 < end else None
-            if w.xpos == "VBN" and nxt is not None and nxt.upos in ("DET", "NOUN", "ADJ", "PROPN", "PRON"):
+            if w.xpos == "VBN" and nxt is not None and nxt.upos in OBJECT_UPOS:
                 return start  # a past tense the tagger took for a participle: "the campaign violated the law"
             if w.upos == "VERB" and w.xpos in ("VBN", "VBG"):
                 continue  # "tweets accusing …", "the plan approved by …"
@@ -238,6 +242,12 @@ def reported(ctx: Context) -> list[Candidate]:
                 content, how = (bare, sent[1] - 1), "bare"
         extra: tuple[int, int] | None = None
         after_comma = i - 1 >= sent[0] and view.words[i - 1].text == ","  # "…, said Carla Diaz, a …"
+        if content is not None and how == "ccomp" and ccomp is not None and ccomp[0] < i and not after_comma:
+            # "A could embrace B, but only if C, Sen. X (R-S.C.) told The Post": the parse's complement
+            # before the cue is a fragment of the framed clause
+            framed = _frame(ctx, i, sent)
+            if framed is not None and framed[1] is None:
+                (content, extra), how = framed, "frame"
         if content is not None and how in ("ccomp", "bare") and after_comma:
             framed = _frame(ctx, i, sent)
             if framed is not None and framed[1] is None:
@@ -339,6 +349,15 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
         subject = np_right(view, cue + 1, ctx.lex, sent[1])
         if subject is not None:
             after = subject[1] + 1
+            if (
+                after < sent[1]
+                and view.words[after].text != ","
+                and any(
+                    view.words[x].upos in ("VERB", "AUX") and view.words[x].xpos not in ("VBG", "VBN")
+                    for x in range(after, sent[1])
+                )
+            ):
+                return None  # "X, a senior associate, said parents still want …": a clause, not a frame
     else:
         j = k
         while j >= sent[0] and view.words[j].text != "," and view.words[j].upos != "VERB":
