@@ -301,8 +301,27 @@ def mention_for_cue(
 
     The surface subject (left of the cue, skipping adverbs and auxiliaries) wins when the parse agrees
     or is silent; a parse subject that lies elsewhere (after the verb: "said Smith") is used when the
-    surface finds nothing.
+    surface finds nothing. A relative pronoun ("Trump, who pledged to …") stands for the phrase
+    its clause modifies.
     """
+    found, how = _mention_for_cue(view, cue, lex, floor, ceiling, postposed_ok=postposed_ok)
+    if found is not None and found[0] == found[1] and view.words[found[0]].text.lower() in ("who", "which", "that"):
+        clause = cue
+        while view.words[clause].deprel.split(":")[0] in ("xcomp", "conj") and view.words[clause].head >= 0:
+            clause = view.words[clause].head
+        head = view.words[clause].head
+        if not (view.words[clause].deprel == "acl:relcl" and floor <= head < found[0]):
+            head = found[0] - 1  # the parse missed the relative clause: the phrase before ", who"
+            while head >= floor and view.words[head].text == ",":
+                head -= 1
+        antecedent = np_left(view, _name_end(view, head), lex, floor) if head >= floor else None
+        return (antecedent, "relative") if antecedent is not None else (None, "")
+    return found, how
+
+
+def _mention_for_cue(
+    view: DocView, cue: int, lex: Lexicons, floor: int, ceiling: int, *, postposed_ok: bool = False
+) -> tuple[tuple[int, int] | None, str]:
     k = cue - 1
     while k >= floor and (
         view.words[k].text.lower() in SKIP_BEFORE_CUE
@@ -324,7 +343,26 @@ def mention_for_cue(
         left = np_left(view, _name_end(view, parse_subj), lex, floor)
         if left is not None:
             return left, "parse"
+    if surface is not None and k + 1 < cue and view.words[k + 1].text == ",":
+        # "Trump, who pledged to ban all Muslims, said …": the phrase before the comma ends a
+        # relative clause; the speaker is what the clause modifies
+        r = surface[0] - 1
+        while r > floor and view.words[r].text not in (",", ";") and view.words[r].text.lower() not in ("who", "which"):
+            r -= 1
+        if r > floor and view.words[r].text.lower() in ("who", "which") and view.words[r - 1].text == ",":
+            antecedent = np_left(view, r - 2, lex, floor)
+            if antecedent is not None:
+                return antecedent, "surface"
     if surface is not None:
+        if (
+            parse_subj is not None
+            and floor <= parse_subj < surface[0]
+            and any(view.words[j].text.lower() in ("who", "which") for j in range(parse_subj + 1, surface[0]))
+        ):
+            # "Trump, who pledged to ban all Muslims, said …": the surface phrase ends a relative clause
+            left = np_left(view, _name_end(view, parse_subj), lex, floor)
+            if left is not None:
+                return left, "parse"
         if parse_subj is not None and floor <= parse_subj < surface[0]:
             # "Megan Hester, senior associate for … at the Annenberg Institute, said": the surface scan
             # stopped inside a long appositive that the parse hangs off the subject

@@ -424,3 +424,29 @@ def test_quote_running_on_after_the_cue_is_a_fragment(run) -> None:  # type: ign
     a = _one(r, "budget reforms")
     assert a.kind is QuoteKind.MIXED
     assert a.content[0].text.endswith("would pay for the plan")
+
+
+def test_relative_clause_speaker_and_passive_cues(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Senator Mark Hollis, who promised to cut taxes for families, said the budget was balanced.\n\n"
+        "The mayor was told that the bridge would close. It was announced on Monday that the plant would shut."
+    )
+    a = _one(r, "budget was balanced")
+    assert a.speaker and a.speaker.name == "Mark Hollis"
+    told = _one(r, "bridge would close")
+    assert told.mention is None  # the mayor was the one told, not the source
+    assert told.addressee is not None and told.addressee.text == "The mayor"
+    announced = _one(r, "plant would shut")
+    assert announced.mention is None and announced.cue and announced.cue.lemma == "announce"
+
+
+def test_clauses_that_look_like_frames_but_are_not(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "But when Congress cut the funding two years later, Mexico said enough.\n\n"
+        "Hope Larkin, a campaign spokeswoman, did not respond to messages.\n\n"
+        "He bought the mine from Walter Energy, which had declared bankruptcy."
+    )
+    texts = [c.text for a in r.attributions for c in a.content]
+    assert not any("Congress cut the funding" in t for t in texts)
+    assert not any("Hope Larkin" in t for t in texts)
+    assert not any("Walter Energy" in t for t in texts)

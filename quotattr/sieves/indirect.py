@@ -10,7 +10,7 @@ and edge punctuation; it is MIXED when it contains a quoted fragment.
 from __future__ import annotations
 
 from quotattr.document import DocView
-from quotattr.mentions import mention_for_cue, np_left, np_right
+from quotattr.mentions import mention_for_cue, np_left, np_right, subject_of
 from quotattr.model import QuoteKind
 from quotattr.quotes import is_quote_char
 from quotattr.sieves import Candidate, Context
@@ -33,6 +33,8 @@ def _that_after(view: DocView, cue: int, end: int) -> int | None:
     """A complementizer "that" shortly after the cue with no other verb between them."""
     for k in range(cue + 1, min(end, cue + 1 + MAX_GAP_TO_THAT)):
         w = view.words[k]
+        if w.text.lower() in ("so", "such"):
+            return None  # "add so many layers that it would …": a result clause
         if w.text.lower() == "that" and w.upos in ("SCONJ", "PRON", "DET") and k + 1 < end:
             nxt = view.words[k + 1]
             if w.upos != "SCONJ" and nxt.upos in ("NOUN", "VERB", "AUX") and nxt.upos != "PROPN":
@@ -173,12 +175,17 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
 
 
 CHARACTERIZED_MAX_GAP = 12
+RELATIVE_PRONOUNS = frozenset({"who", "which", "whom", "whose"})
+SUBORDINATORS = frozenset(
+    {"when", "if", "after", "before", "because", "while", "although", "though", "since", "unless", "once", "until"}
+)
 
 
 def _characterized(ctx: Context, cue: int, end: int) -> tuple[int, int] | None:
     """ "described the incident as a “terrible situation”", "called him “a liar”": the cue's object
-    and what it is called. With "as" after the object any such clause counts; without it, only a
-    quoted fragment close after the object does ("called the police" alone says nothing)."""
+    and what it is called. With "as" after the object any such clause counts; without it, a second
+    complement in the parse ("called the charges false") or a quoted fragment close after the
+    object ("called the police" alone says nothing)."""
     view = ctx.view
     objects = [c for c in view.deps(cue, "obj") if c > cue]
     if objects:
@@ -190,7 +197,12 @@ def _characterized(ctx: Context, cue: int, end: int) -> tuple[int, int] | None:
     limit = min(end, first + CHARACTERIZED_MAX_GAP)
     if not any(view.words[k].text.lower() == "as" for k in range(first + 1, limit)):
         near = view.words[limit - 1].end
-        if not objects or not any(view.words[objects[0]].end <= f.start <= near for f in ctx.fragments):
+        if not objects:
+            return None
+        named = [c for c in view.deps(cue, "xcomp", "obj") if c > objects[0]] + [
+            c for c in view.deps(objects[0], "acl") if c > objects[0] and view.words[c].xpos in ("VBN", "JJ")
+        ]  # "called the charges false", "called the charges unsubstantiated" (acl in the parse)
+        if not named and not any(view.words[objects[0]].end <= f.start <= near for f in ctx.fragments):
             return None
     return first, end - 1
 
@@ -236,7 +248,7 @@ def reported(ctx: Context) -> list[Candidate]:
             named = _characterized(ctx, i, sent[1])
             if named is not None:
                 content, how = named, "predicative"
-        if content is None:
+        if content is None and ctx.lex.cues.get(lemma) != "characterize":
             bare = _bare_clause_after(view, i, sent[1], ctx)
             if bare is not None:
                 content, how = (bare, sent[1] - 1), "bare"
@@ -295,7 +307,16 @@ def reported(ctx: Context) -> list[Candidate]:
             earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i]
             inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
         mention: tuple[int, int] | None
-        if inherited is not None and not view.deps(i, "nsubj"):
+        passive = bool(view.deps(i, "aux:pass", "nsubj:pass"))
+        if passive:
+            # "It was announced that …", "The mayor was told that …": the subject is not the source;
+            # the agent is ("… was called a charlatan by fellow physicians"), where there is one
+            by = next(
+                (m for m in range(i + 1, sent[1]) if view.words[m].text.lower() == "by" and m + 1 < sent[1]), None
+            )
+            mention = np_right(view, by + 1, ctx.lex, sent[1]) if by is not None else None
+            inherited = None
+        elif inherited is not None and not view.deps(i, "nsubj"):
             mention = inherited.mention
         elif w.xpos == "VBG" and w.deprel.startswith("acl") and floor <= w.head < i:
             mention = np_left(view, w.head, ctx.lex, floor)  # "Trump's tweets accusing her of …"
@@ -304,7 +325,10 @@ def reported(ctx: Context) -> list[Candidate]:
         else:
             mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
         addressee = None
-        if lemma in ADDRESSEE_CUES and first > i + 1:
+        if lemma in ADDRESSEE_CUES and passive:
+            subjects = view.deps(i, "nsubj:pass")
+            addressee = np_left(view, subjects[0], ctx.lex, floor) if subjects and subjects[0] < i else None
+        elif lemma in ADDRESSEE_CUES and first > i + 1:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
         mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
         kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
@@ -343,10 +367,12 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     while k >= sent[0] and (view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() == "also"):
         k -= 1
     after = cue + 1
+    own_subject = True  # the cue's subject is written between the content and the cue, or after it
     if k >= sent[0] and view.words[k].text == ",":
         # postposed subject: "…, said the spokesman, a former diplomat."
         j = k
         subject = np_right(view, cue + 1, ctx.lex, sent[1])
+        own_subject = subject is not None
         if subject is not None:
             after = subject[1] + 1
             if (
@@ -364,15 +390,29 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
             j -= 1
         if j <= sent[0] or view.words[j].text != ",":
             return None
+        if any(view.words[x].text.lower() in RELATIVE_PRONOUNS for x in range(j + 1, cue)):
+            return None  # "…, which had declared bankruptcy": a relative clause frames nothing
+        if not any(view.words[x].upos in ("NOUN", "PROPN", "PRON") for x in range(j + 1, cue)):
+            return None  # "X, a spokeswoman, did not respond": no subject between the comma and the cue
     first, last = sent[0], j - 1
     if last - first < 1:
         return None
+    parse_subject = subject_of(view, cue)
+    if not own_subject and parse_subject is not None and first <= parse_subject <= last:
+        return None  # "Hope Hicks, a spokeswoman, did not respond to …": the cue's own subject
+    lead = first
+    while lead < last and view.words[lead].upos in ("CCONJ", "PUNCT"):
+        lead += 1
+    if view.words[lead].upos == "SCONJ" or view.words[lead].text.lower() in SUBORDINATORS:
+        return None  # "But when Congress cut funding …, Mexico said enough.": an adverbial clause
     tail = [x for x in range(after, sent[1]) if view.words[x].upos != "PUNCT"]
     has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1))
     if after < sent[1] and view.words[after].text == "," and tail:
         rest = (after + 1, sent[1] - 1)
         if any(view.words[x].upos in ("VERB", "AUX") for x in range(*rest)) and not has_verb:
             return (first, last), rest
+    if view.words[lead].xpos in ("VBG", "VBN", "TO") and view.words[lead].head == cue:
+        return None  # "Campaigning against X in 2012, he mentioned …": an adverbial phrase
     if len(tail) > FRAME_TAIL_MAX or any(view.words[x].text.lower() == "that" for x in tail) or not has_verb:
         return None
     return (first, last), None
