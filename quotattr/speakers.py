@@ -3,7 +3,8 @@
 ``parse_mention`` decomposes one mention phrase ("Maj. Gen. Tahsin Khafaji, spokesman for Iraq’s
 Joint Operation Command") using the NER spans, the rank/title/organisation lexicons, appositive
 commas and "of/for/at ORG" attachments. ``resolve`` links mentions inside the document: a surname
-to the earlier full name, a pronoun to the most recent person, "the spokesman" to the earlier person
+to the earlier full name, a pronoun to the most recent person it may stand for ("she" does not go
+to a "Mr." or a "spokesman", nor to someone already called "he"), "the spokesman" to the earlier person
 with that title; each cluster becomes one :class:`~quotattr.model.Speaker`.
 """
 
@@ -43,6 +44,7 @@ class ParsedMention:
     organization: str | None = None
     pronoun: str | None = None
     nominal: bool = False  #: "the spokesman", "officials": no name
+    gender: str | None = None  #: "f" / "m" where the phrase says so ("Mrs.", "spokeswoman", "she")
 
     @property
     def name_tokens(self) -> list[str]:
@@ -60,9 +62,11 @@ class SpeakerCluster:
     organization: str | None = None
     resolved: bool = True
     mentions: list[ParsedMention] = attrs.field(factory=list)
+    gender: str | None = None
 
     def absorb(self, m: ParsedMention) -> None:
         self.mentions.append(m)
+        self.gender = self.gender or m.gender
         if m.name and (self.name is None or len(m.name.split()) > len(self.name.split())):
             self.name = m.name
             self.resolved = True
@@ -165,7 +169,21 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     )
 
 
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+
+
 def parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
+    """Decompose the mention words[first..last]; its gender where a word of it says so."""
+    m = _parse_mention(view, first, last, lex)
+    if m.pronoun is not None:
+        m.gender = PRONOUN_GENDER.get(m.pronoun)
+    else:
+        marks = {lex.gendered.get(view.words[k].text.lower().rstrip(".")) for k in range(first, last + 1)} - {None}
+        m.gender = marks.pop() if len(marks) == 1 else None
+    return m
+
+
+def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
     """Decompose the mention words[first..last]."""
     text = view.text
     start, end = view.words[first].start, view.words[last].end
@@ -432,7 +450,7 @@ def _same_person(cluster: SpeakerCluster, m: ParsedMention) -> bool:
 def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> list[SpeakerCluster | None]:
     """Cluster mentions (in text order); returns each mention's cluster (None: nothing to resolve)."""
     clusters: list[SpeakerCluster] = []
-    last_person: SpeakerCluster | None = None  #: the most recent named person (for he/she)
+    persons: list[SpeakerCluster] = []  #: named persons, most recently mentioned last (for he/she)
     last_group: SpeakerCluster | None = None  #: the most recent named organisation (for they/it)
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
     assigned: dict[int, SpeakerCluster | None] = {}
@@ -440,8 +458,11 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
         m = mentions[idx]
         cluster: SpeakerCluster | None = None
         if m.pronoun is not None:
-            if m.pronoun in PERSON_PRONOUNS and last_person is not None:
-                cluster = last_person
+            if m.pronoun in PERSON_PRONOUNS:
+                # the most recent named person the pronoun may stand for ("she" skips a "Mr.")
+                cluster = next((c for c in reversed(persons) if c.gender in (None, m.gender)), None)
+                if cluster is not None and cluster.gender is None:
+                    cluster.gender = m.gender
             elif m.pronoun in ("they", "it") and last_group is not None:
                 cluster = last_group
             if cluster is None:
@@ -481,7 +502,9 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
             cluster.absorb(m)
         if cluster is not None:
             if cluster.kind is SpeakerKind.PERSON and cluster.name:
-                last_person = cluster
+                if cluster in persons:
+                    persons.remove(cluster)
+                persons.append(cluster)
             elif cluster.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.DOCUMENT) and cluster.name:
                 last_group = cluster
         assigned[idx] = cluster

@@ -45,3 +45,9 @@ def test_cue_lemma_falls_back_to_regular_inflection() -> None:
     assert lex.cue_lemma("admitted", "admitted") == "admit"
     assert lex.cue_lemma("say", "says") == "say"
     assert lex.cue_lemma("carried", "carried") is None
+
+
+def test_gendered_words_load_and_extend() -> None:
+    lex = Lexicons.default()
+    assert lex.gendered["spokeswoman"] == "f" and lex.gendered["mr"] == "m"
+    assert lex.extend(gendered={"Chairperson": "x"}).gendered["chairperson"] == "x"

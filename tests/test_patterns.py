@@ -450,3 +450,16 @@ def test_clauses_that_look_like_frames_but_are_not(run) -> None:  # type: ignore
     assert not any("Congress cut the funding" in t for t in texts)
     assert not any("Hope Larkin" in t for t in texts)
     assert not any("Walter Energy" in t for t in texts)
+
+
+def test_pronouns_agree_with_the_gender_a_phrase_shows(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "“We will appeal the verdict,” said Ann Porter, the company's lawyer.\n\n"
+        "“The ruling ignored the contract,” said Mr. Tom Reed, the chief executive.\n\n"
+        "“We expected a closer vote,” she said.\n\n"
+        "“The board will meet on Friday,” he added."
+    )
+    she = _one(r, "closer vote")
+    assert she.speaker and she.speaker.name == "Ann Porter"
+    he = _one(r, "board will meet")
+    assert he.speaker and he.speaker.name == "Tom Reed"

@@ -8,6 +8,8 @@ Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, 
 - ``org_heads.tsv``: head words of organisation names
 - ``document_heads.tsv``: head words of document/outlet sources ("statement", "newspaper")
 - ``nominal_sources.tsv``: common nouns that can stand as an unnamed speaker ("officials")
+- ``gendered.tsv``: honorifics and role nouns that mark gender ("Mrs.", "spokeswoman"), so that
+  "she" does not resolve to a man
 
 Extend them without editing the package::
 
@@ -69,6 +71,7 @@ class Lexicons:
     document_heads: frozenset[str] = attrs.field(converter=_freeze_set)
     nominal_sources: frozenset[str] = attrs.field(converter=_freeze_set)
     cue_classes: frozenset[str] = attrs.field(converter=_freeze_set, default=DEFAULT_CUE_CLASSES)
+    gendered: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -92,6 +95,7 @@ class Lexicons:
             org_heads={r[0].lower() for r in read_table(pick("org_heads.tsv"), 1)},
             document_heads={r[0].lower() for r in read_table(pick("document_heads.tsv"), 1)},
             nominal_sources={r[0].lower() for r in read_table(pick("nominal_sources.tsv"), 1)},
+            gendered={r[0].lower(): r[1] for r in read_table(pick("gendered.tsv"), 2)},
         )
 
     def extend(
@@ -104,6 +108,7 @@ class Lexicons:
         document_heads: Iterable[str] = (),
         nominal_sources: Iterable[str] = (),
         cue_classes: Iterable[str] | None = None,
+        gendered: Mapping[str, str] | None = None,
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -114,6 +119,7 @@ class Lexicons:
             document_heads=self.document_heads | {w.lower() for w in document_heads},
             nominal_sources=self.nominal_sources | {w.lower() for w in nominal_sources},
             cue_classes=self.cue_classes if cue_classes is None else frozenset(cue_classes),
+            gendered={**self.gendered, **{k.lower(): v for k, v in (gendered or {}).items()}},
         )
 
     def is_cue(self, lemma: str, text: str | None = None) -> bool:
