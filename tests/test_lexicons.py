@@ -51,3 +51,10 @@ def test_gendered_words_load_and_extend() -> None:
     lex = Lexicons.default()
     assert lex.gendered["spokeswoman"] == "f" and lex.gendered["mr"] == "m"
     assert lex.extend(gendered={"Chairperson": "x"}).gendered["chairperson"] == "x"
+
+
+def test_phrasal_cue_entries() -> None:
+    lex = Lexicons.default()
+    assert lex.phrasal_cue("point", "pointed", "out") == "point out"
+    assert lex.phrasal_cue("pointed", "pointed", "out") == "point out"  # lemmatizer miss: the form is reduced
+    assert lex.phrasal_cue("point", "pointed", "at") is None

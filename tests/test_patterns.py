@@ -463,3 +463,17 @@ def test_pronouns_agree_with_the_gender_a_phrase_shows(run) -> None:  # type: ig
     assert she.speaker and she.speaker.name == "Ann Porter"
     he = _one(r, "board will meet")
     assert he.speaker and he.speaker.name == "Tom Reed"
+
+
+def test_phrasal_cues(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The union called for an independent inquiry into the crash.\n\n"
+        "Critics pointed out that the plan had no funding.\n\n"
+        "He pointed at the sky and laughed."
+    )
+    a = _one(r, "independent inquiry")
+    assert a.cue and a.cue.text == "called for" and a.cue.lemma == "call for"
+    assert a.content[0].text == "an independent inquiry into the crash"
+    b = _one(r, "no funding")
+    assert b.cue and b.cue.lemma == "point out" and b.content[0].text == "the plan had no funding"
+    assert not [x for x in r.attributions if "sky" in x.text]

@@ -138,6 +138,16 @@ class Lexicons:
                 return cand if cls in self.cue_classes else None
         return None
 
+    def phrasal_cue(self, lemma: str, text: str | None, particle: str) -> str | None:
+        """The lexicon entry of a verb + particle/preposition cue ("pointed out" → "point out")."""
+        particle = particle.lower()
+        for cand in (lemma.lower(), *(_inflection_bases(text.lower()) if text else ())):
+            entry = f"{cand} {particle}"
+            cls = self.cues.get(entry)
+            if cls is not None:
+                return entry if cls in self.cue_classes else None
+        return None
+
 
 def _inflection_bases(word: str) -> list[str]:
     """Candidate base forms of a regularly inflected English verb."""

@@ -59,9 +59,22 @@ def _word_count(view: DocView, start: int, end: int) -> int:
     return sum(1 for i in view.words_in(start, end) if view.words[i].upos != "PUNCT")
 
 
+def phrasal_cue(view: DocView, i: int, lex: Lexicons) -> str | None:
+    """ "pointed out", "called for": the two-word lexicon entry of a verb and the word after it."""
+    w = view.words[i]
+    if i + 1 >= len(view.words) or not (w.upos == "VERB" or w.xpos.startswith("VB")):
+        return None
+    nxt = view.words[i + 1]
+    if nxt.upos not in ("ADP", "PART", "ADV", "SCONJ") or nxt.sent != w.sent:
+        return None
+    return lex.phrasal_cue(w.lemma, w.text, nxt.text)
+
+
 def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
     """A cue verb of the lexicon; also one the tagger took for a plural noun ("The Post reports that")."""
     w = view.words[i]
+    if phrasal_cue(view, i, lex) is not None:
+        return True
     if not lex.is_cue(w.lemma, w.text):
         return False
     if w.upos == "VERB" or w.xpos.startswith("VB"):
@@ -78,7 +91,7 @@ def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
 
 def cue_lemma(ctx: Context, i: int) -> str:
     w = ctx.view.words[i]
-    return ctx.lex.cue_lemma(w.lemma, w.text) or w.lemma.lower()
+    return phrasal_cue(ctx.view, i, ctx.lex) or ctx.lex.cue_lemma(w.lemma, w.text) or w.lemma.lower()
 
 
 def classify_quotes(view: DocView, lex: Lexicons, quotes: list[QuoteSpan]) -> tuple[list[QuoteSpan], list[QuoteSpan]]:

@@ -176,6 +176,7 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
 
 CHARACTERIZED_MAX_GAP = 12
 RELATIVE_PRONOUNS = frozenset({"who", "which", "whom", "whose"})
+PREPOSITION_CUE_ENDS = frozenset({"for", "on", "of", "about", "against"})
 SUBORDINATORS = frozenset(
     {"when", "if", "after", "before", "because", "while", "although", "though", "since", "unless", "once", "until"}
 )
@@ -248,6 +249,9 @@ def reported(ctx: Context) -> list[Candidate]:
             named = _characterized(ctx, i, sent[1])
             if named is not None:
                 content, how = named, "predicative"
+        phrasal = " " in lemma  # "pointed out", "called for": the second word belongs to the cue
+        if content is None and phrasal and lemma.split()[-1] in PREPOSITION_CUE_ENDS and i + 2 < sent[1]:
+            content, how = (i + 2, sent[1] - 1), "prep"  # "called for an independent inquiry"
         if content is None and ctx.lex.cues.get(lemma) != "characterize":
             bare = _bare_clause_after(view, i, sent[1], ctx)
             if bare is not None:
@@ -276,6 +280,8 @@ def reported(ctx: Context) -> list[Candidate]:
         if content is None:
             continue
         first, last = content
+        if phrasal and first == i + 1:
+            first += 1
         if first > i:
             last = _clip_end(view, i, first, last, ctx)
         trimmed = _trim(view, first, last)
@@ -332,7 +338,15 @@ def reported(ctx: Context) -> list[Candidate]:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
         mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
         kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
-        conf = {"that": 0.85, "ccomp": 0.75, "bare": 0.65, "xcomp": 0.6, "frame": 0.65, "predicative": 0.6}[how]
+        conf = {
+            "that": 0.85,
+            "ccomp": 0.75,
+            "bare": 0.65,
+            "xcomp": 0.6,
+            "frame": 0.65,
+            "predicative": 0.6,
+            "prep": 0.55,
+        }[how]
         if mention is None:
             conf *= 0.6
         cand = Candidate(
@@ -341,7 +355,7 @@ def reported(ctx: Context) -> list[Candidate]:
             sieve="indirect",
             confidence=conf,
             sentence=w.sent,
-            cue=(w.start, w.end),
+            cue=(w.start, view.words[i + 1].end if phrasal else w.end),
             cue_lemma=lemma,
             cue_word=i,
             mention=mention,
