@@ -45,7 +45,8 @@ def body_paragraphs(view: DocView, quotes: list[QuoteSpan] | None = None) -> lis
         if _CAPTION.search(para):
             out.append(False)
             continue
-        ends_like_prose = para.endswith(_BODY_END)
+        ends_like_prose = para.rstrip("\"”’»'").endswith(_BODY_END)
+        # (a closing mark alone does not: 'Farmers say drought “worst in decades”' is a headline)
         out.append(ends_like_prose or len(para.split()) >= HEADLINE_MAX_WORDS or k in opening)
     return out
 

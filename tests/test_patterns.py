@@ -167,6 +167,8 @@ def test_headline_caption_dateline_produce_nothing(run) -> None:  # type: ignore
     body = text.index("NAIROBI")
     assert all(a.start >= body for a in r.attributions)
     assert not any("worst in decades" in a.text for a in r.attributions)
+    # the dateline is not part of what the farmers said
+    assert _one(r, "Rain has not fallen").content[0].text == "Rain has not fallen here since March"
 
 
 def test_scare_quotes_and_titles_are_not_quotes(run) -> None:  # type: ignore[no-untyped-def]
@@ -477,3 +479,13 @@ def test_phrasal_cues(run) -> None:  # type: ignore[no-untyped-def]
     b = _one(r, "no funding")
     assert b.cue and b.cue.lemma == "point out" and b.content[0].text == "the plan had no funding"
     assert not [x for x in r.attributions if "sky" in x.text]
+
+
+def test_object_holding_a_quoted_fragment_is_a_mixed_report(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The governor proclaimed a new goal of “Safety Through Strength” at the rally.\n\nShe announced her support."
+    )
+    a = _one(r, "Safety Through Strength")
+    assert a.kind is QuoteKind.MIXED and a.cue and a.cue.lemma == "proclaim"
+    assert a.content[0].text.startswith("a new goal of")
+    assert not [x for x in r.attributions if "support" in x.text]  # an object alone is not reported

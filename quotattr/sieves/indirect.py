@@ -19,6 +19,17 @@ from quotattr.sieves.direct import ADDRESSEE_CUES, cue_lemma, is_cue_word
 __all__ = ["reported"]
 
 MAX_GAP_TO_THAT = 15
+#: confidence of a report by the evidence that found its content
+CONFIDENCE = {
+    "that": 0.85,
+    "ccomp": 0.75,
+    "bare": 0.65,
+    "xcomp": 0.6,
+    "frame": 0.65,
+    "predicative": 0.6,
+    "prep": 0.55,
+    "object": 0.55,
+}
 #: cues whose infinitive complement is the reported request: "urged voters to stay home"
 DIRECTIVE_CUES = frozenset({"tell", "urge", "ask", "warn", "advise", "remind", "caution", "instruct", "order"})
 EDGE_PUNCT = frozenset({".", ",", ";", ":", "—", "–", "-", "(", ")"})
@@ -51,7 +62,12 @@ def _that_after(view: DocView, cue: int, end: int) -> int | None:
 
 
 def _trim(view: DocView, first: int, last: int) -> tuple[int, int] | None:
-    """Drop edge punctuation and a leading complementizer "that"."""
+    """Drop edge punctuation, a leading dateline ("NAIROBI, Kenya –") and complementizer "that"."""
+    word = view.words[first].text
+    if len(word) > 1 and word.isupper() and word.isalpha():
+        dash = next((k for k in range(first + 1, min(last, first + 6)) if view.words[k].text in ("–", "—", "-")), None)
+        if dash is not None:
+            first = dash + 1
     while first <= last and view.words[first].text in EDGE_PUNCT:
         first += 1
     if first <= last and view.words[first].text.lower() == "that" and view.words[first].upos == "SCONJ":
@@ -208,6 +224,23 @@ def _characterized(ctx: Context, cue: int, end: int) -> tuple[int, int] | None:
     return first, end - 1
 
 
+def _quoted_object(ctx: Context, cue: int, end: int) -> tuple[int, int] | None:
+    """ "proclaimed a goal of “Peace Through Strength”": a direct object that holds a quoted fragment
+    (an object alone, "announced their support", is not reported speech here)."""
+    view = ctx.view
+    objects = [c for c in view.deps(cue, "obj") if c > cue]
+    if not objects:
+        return None
+    sub = [k for k in view.subtree(objects[0]) if cue < k < end]
+    if not sub:
+        return None
+    first, last = sub[0], sub[-1]
+    a, b = view.words[first].start, view.words[last].end
+    if not any(a <= f.start < b for f in ctx.fragments):
+        return None
+    return first, last
+
+
 def reported(ctx: Context) -> list[Candidate]:
     view = ctx.view
     out: list[Candidate] = []
@@ -256,6 +289,10 @@ def reported(ctx: Context) -> list[Candidate]:
             bare = _bare_clause_after(view, i, sent[1], ctx)
             if bare is not None:
                 content, how = (bare, sent[1] - 1), "bare"
+        if content is None and lemma not in ADDRESSEE_CUES:
+            quoted_object = _quoted_object(ctx, i, sent[1])
+            if quoted_object is not None:
+                content, how = quoted_object, "object"
         extra: tuple[int, int] | None = None
         after_comma = i - 1 >= sent[0] and view.words[i - 1].text == ","  # "…, said Carla Diaz, a …"
         if content is not None and how == "ccomp" and ccomp is not None and ccomp[0] < i and not after_comma:
@@ -338,15 +375,7 @@ def reported(ctx: Context) -> list[Candidate]:
             addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
         mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
         kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
-        conf = {
-            "that": 0.85,
-            "ccomp": 0.75,
-            "bare": 0.65,
-            "xcomp": 0.6,
-            "frame": 0.65,
-            "predicative": 0.6,
-            "prep": 0.55,
-        }[how]
+        conf = CONFIDENCE[how]
         if mention is None:
             conf *= 0.6
         cand = Candidate(
