@@ -59,6 +59,7 @@ class Extractor:
         }
         self.join_continuations = join_continuations
         self.guard = guard if guard is not None else GuardSettings()
+        self.lexicons = lexicons if lexicons is not None else Lexicons.default()
         self._nlp, self.model_set = build_pipeline(
             models,
             use_gpu=use_gpu,
@@ -67,8 +68,8 @@ class Extractor:
             pos_batch_size=sizes.get("pos"),
             depparse_batch_size=sizes.get("depparse"),
             ner_batch_size=sizes.get("ner"),
+            abbreviations=[w for rank in self.lexicons.ranks for w in rank.split() if w.endswith(".")],
         )
-        self.lexicons = lexicons if lexicons is not None else Lexicons.default()
 
     @property
     def nlp(self) -> Any:

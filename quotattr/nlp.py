@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "ModelSetInfo",
     "build_pipeline",
     "download_official",
+    "merge_after_abbreviations",
     "official_dir",
     "resolve_model_set",
 ]
@@ -98,10 +100,49 @@ def resolve_model_set(models: str | os.PathLike[str] | None = None) -> ModelSetI
     path = Path(choice).expanduser()
     if not path.is_dir():
         raise ModelSetError(
-            f"unknown model set {str(choice)!r}: use 'bundled', 'official' "
-            "or a directory holding a manifest.json"
+            f"unknown model set {str(choice)!r}: use 'bundled', 'official' or a directory holding a manifest.json"
         )
     return ModelSetInfo("custom", path, load_manifest(path))
+
+
+Token = str | tuple[str, Any]  #: a token as stanza's tokenizer postprocessor sees it (text, or text + MWT)
+
+
+def _text(token: Token) -> str:
+    return token if isinstance(token, str) else str(token[0])
+
+
+def merge_after_abbreviations(sentences: list[list[Token]], abbreviations: frozenset[str]) -> list[list[Token]]:
+    """Undo sentence splits right after a rank or honorific ("Maj. | Gen. Tahsin Khafaji", "Col. |
+    Myles Caggins"): such words precede a name, they do not end sentences. Tokens are unchanged.
+
+    A split is undone when a sentence ends with one of ``abbreviations`` (or with its letters and a
+    separate ".") and the next sentence starts with a capital letter.
+    """
+    out: list[list[Token]] = []
+    for sent in sentences:
+        if out and out[-1] and sent and _text(sent[0])[:1].isupper():
+            prev = out[-1]
+            last = _text(prev[-1])
+            if last in abbreviations or (last == "." and len(prev) > 1 and _text(prev[-2]) + "." in abbreviations):
+                prev.extend(sent)
+                continue
+        out.append(list(sent))
+    return out
+
+
+def _abbreviations() -> frozenset[str]:
+    """The ranks and honorifics of quotattr's lexicon that end in a period ("Maj.", "Col.", "Dr.")."""
+    from quotattr.lexicons import Lexicons
+
+    return frozenset(w for rank in Lexicons.default().ranks for w in rank.split() if w.endswith("."))
+
+
+def _postprocessor(abbreviations: frozenset[str]) -> Callable[[list[list[Token]]], list[list[Token]]]:
+    def postprocess(sentences: list[list[Token]]) -> list[list[Token]]:
+        return merge_after_abbreviations(sentences, abbreviations)
+
+    return postprocess
 
 
 def build_pipeline(
@@ -113,11 +154,14 @@ def build_pipeline(
     pos_batch_size: int | None = None,
     depparse_batch_size: int | None = None,
     ner_batch_size: int | None = None,
+    abbreviations: Iterable[str] | None = None,
 ) -> tuple[Any, ModelSetInfo]:
     """Build the stanza ``Pipeline`` quotattr needs; return it with where it came from.
 
     Never downloads, never writes outside a temporary directory. ``threads`` sets torch's intra-op
-    thread count (the process-wide setting) when given.
+    thread count (the process-wide setting) when given. The tokenizer never ends a sentence on one
+    of ``abbreviations`` (default: the lexicon's ranks and honorifics, see
+    :func:`merge_after_abbreviations`).
     """
     info = resolve_model_set(models)
     if threads is not None:
@@ -132,6 +176,9 @@ def build_pipeline(
         "download_method": None,
         "use_gpu": use_gpu,
         "logging_level": "ERROR",
+        "tokenize_postprocessor": _postprocessor(
+            _abbreviations() if abbreviations is None else frozenset(abbreviations)
+        ),
     }
     for name, value in (
         ("tokenize_batch_size", tokenize_batch_size),
@@ -167,7 +214,5 @@ def download_official(directory: Path | None = None) -> Path:
 
     target = directory if directory is not None else official_dir()
     target.mkdir(parents=True, exist_ok=True)
-    stanza.download(
-        "en", model_dir=str(target), processors=PROCESSOR_LIST, package="default", logging_level="INFO"
-    )
+    stanza.download("en", model_dir=str(target), processors=PROCESSOR_LIST, package="default", logging_level="INFO")
     return target
