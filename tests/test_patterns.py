@@ -390,7 +390,9 @@ def test_bare_report_with_a_long_subject_phrase(run) -> None:  # type: ignore[no
     r = run(
         "Mayor Ruth Adler responded to the council on Thursday by saying her decision to close the library "
         "was a temporary measure.\n\n"
-        "She says the company's late-night messages accusing the union of breaking the law were false."
+        "She says the company's late-night messages accusing the union of breaking the law were false.\n\n"
+        "Experts say her plans to raise taxes on the rich and give tax breaks to families would make the "
+        "code more complicated."
     )
     a = _one(r, "temporary measure")
     assert a.content[0].text.startswith("her decision to close")
@@ -398,6 +400,8 @@ def test_bare_report_with_a_long_subject_phrase(run) -> None:  # type: ignore[no
     b = _one(r, "late-night messages")
     assert b.content[0].text.startswith("the company's late-night messages")
     assert b.speaker is a.speaker
+    c = _one(r, "give tax breaks")
+    assert c.content[0].text.startswith("her plans to raise taxes")
 
 
 def test_next_sentences_cue_does_not_take_a_closed_quote(run) -> None:  # type: ignore[no-untyped-def]

@@ -184,6 +184,13 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
                 continue  # "tweets accusing …", "the plan approved by …"
             if w.upos == "VERB" and w.xpos == "VB" and view.words[k - 1].text.lower() == "to":
                 continue  # "his refusal to use the words … was"
+            if (
+                w.upos == "VERB"
+                and w.xpos == "VB"
+                and view.words[k - 1].upos == "CCONJ"
+                and any(view.words[j].text.lower() == "to" for j in range(head, k))
+            ):
+                continue  # "her plans to raise taxes and give tax breaks … would"
             if w.upos == "SCONJ" and nxt is not None and nxt.xpos == "VBG":
                 continue  # "tweets accusing her of having …"
             return None
