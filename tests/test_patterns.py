@@ -493,3 +493,12 @@ def test_object_holding_a_quoted_fragment_is_a_mixed_report(run) -> None:  # typ
     assert a.kind is QuoteKind.MIXED and a.cue and a.cue.lemma == "proclaim"
     assert a.content[0].text.startswith("a new goal of")
     assert not [x for x in r.attributions if "support" in x.text]  # an object alone is not reported
+
+
+def test_any_verb_with_object_as_quoted_fragment(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("Senator Ruth Lane has been pounding the governor as a “con artist” for weeks.\n\nHe sees it as a hobby.")
+    a = _one(r, "con artist")
+    assert a.kind is QuoteKind.MIXED and a.sieve == "characterize" and a.cue and a.cue.text == "pounding"
+    assert a.content[0].text == "the governor as a “con artist”"
+    assert a.speaker and a.speaker.name == "Ruth Lane"
+    assert not [x for x in r.attributions if "hobby" in x.text]  # no quoted fragment, nothing reported

@@ -11,7 +11,9 @@ transcript         PENCE: Well, the question really is … (speaker label + colo
 direct_trailing    “…,” X said / “…,” said X / “…,” X told Y / “…” — X / “…,” according to X
 direct_leading     X said: “…” / X told Y: “…” / X said, “…”
 indirect           X said (that) … / X told Y that … / X said in an interview with Y that … /
-                   adding that … / …, X said.  (MIXED when the content holds a quoted fragment)
+                   adding that … / …, X said. / described X as … / called for …  (MIXED when the
+                   content holds a quoted fragment)
+characterize       X pounded Trump as a “con artist” (any verb: object + as + quoted fragment)
 according_to       … according to X (front, middle or end of the sentence)
 continuation       “…,” X said. “…” (same paragraph) / a following quote paragraph with no cue
 unattributed       sentence-level direct quotes no rule could attribute (speaker None)
@@ -122,6 +124,7 @@ Sieve = Callable[[Context], list[Candidate]]
 
 def _order() -> list[tuple[str, Sieve]]:
     import quotattr.sieves.according as according
+    import quotattr.sieves.characterize as characterize
     import quotattr.sieves.continuation as continuation
     import quotattr.sieves.direct as direct
     import quotattr.sieves.indirect as indirect
@@ -132,6 +135,7 @@ def _order() -> list[tuple[str, Sieve]]:
         ("direct_trailing", direct.trailing),
         ("direct_leading", direct.leading),
         ("indirect", indirect.reported),
+        ("characterize", characterize.labelled_as),
         ("according_to", according.according_to),
         ("continuation", continuation.continuation),
         ("unattributed", continuation.unattributed),
