@@ -80,6 +80,8 @@ def _classify(text: str, i: int, apostrophes: set[int]) -> str | None:
             return None
         return "open"
     if ch in CLOSE_DOUBLE:
+        if (i == 0 or prev == "\n" or prev.isspace() or prev in _OPENING_CONTEXT) and nxt.isalnum():
+            return "open"  # a closing mark typed where the quote opens: '”Mr. Trump embodies …”'
         return "close"
     if ch in CLOSE_SINGLE:
         if prev.isalnum() and nxt.isalnum():  # don’t, I’m

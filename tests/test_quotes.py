@@ -81,3 +81,12 @@ def test_typewriter_doubled_marks() -> None:
 def test_a_mid_sentence_unclosed_mark_does_not_run_into_the_next_paragraph() -> None:
     text = "The sign read “Closed for the season.\n\n“We reopen in May,” she said."
     assert texts(text) == ["“Closed for the season.", "“We reopen in May,”"]
+
+
+def test_closing_mark_typed_as_the_opener() -> None:
+    text = "Intro.\n\n”Mr. Trump embodies the legacy.” ― Sonya Herridge\n“During the debate he said it.” ― Ed Monroy"
+    spans = [text[q.start : q.end] for q in find_quotes(text)]
+    assert spans == ["”Mr. Trump embodies the legacy.”", "“During the debate he said it.”"]
+    # a closing mark after the words still closes
+    glued = "“It is over,”he said."
+    assert [glued[q.start : q.end] for q in find_quotes(glued)] == ["“It is over,”"]
