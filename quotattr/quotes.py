@@ -112,6 +112,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _PARA_RE.finditer(text) if m.group().strip()]
 
 
+def _straight(ch: str) -> bool:
+    """A typewriter mark: a quote opened with one runs on only into paragraphs opened the same way."""
+    return ch in AMBIG_DOUBLE
+
+
 def _family(ch: str) -> str:
     return "d" if ch in OPEN_DOUBLE + CLOSE_DOUBLE + AMBIG_DOUBLE else "s"
 
@@ -179,7 +184,11 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
         pairs, unclosed = _match_paragraph(text, p_start, p_end, "d", apostrophes, [])
         if carry is not None:
             first_mark = _first_nonspace(text, p_start, p_end)
-            if first_mark is not None and text[first_mark] in OPEN_DOUBLE + AMBIG_DOUBLE:
+            if (
+                first_mark is not None
+                and text[first_mark] in OPEN_DOUBLE + AMBIG_DOUBLE
+                and _straight(text[first_mark]) == _straight(text[carry[0][0]])
+            ):
                 # the continuation paragraph: its first mark re-opens the running quote
                 close = _first_closer_at_depth0(text, first_mark + 1, p_end, apostrophes)
                 if close is not None:
@@ -202,6 +211,7 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
             if (
                 first_next is not None
                 and text[first_next] in OPEN_DOUBLE + AMBIG_DOUBLE
+                and _straight(text[first_next]) == _straight(text[unclosed])  # "… then “…” is a new quote
                 and _starts_speech(text, unclosed, p_start)
             ):
                 carry = [part]

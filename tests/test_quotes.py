@@ -90,3 +90,15 @@ def test_closing_mark_typed_as_the_opener() -> None:
     # a closing mark after the words still closes
     glued = "“It is over,”he said."
     assert [glued[q.start : q.end] for q in find_quotes(glued)] == ["“It is over,”"]
+
+
+def test_straight_quote_running_over_paragraphs_stops_at_a_curly_one() -> None:
+    text = (
+        "She reports:\n\n"
+        '"The first time she saw him, she was sure.\n\n'
+        '"Melanie thought the whole thing was outrageous.\n\n'
+        "“It never crossed my mind,” she said later."
+    )
+    quotes = find_quotes(text)
+    assert [len(q.parts) for q in quotes] == [2, 1]
+    assert text[quotes[1].start : quotes[1].end] == "“It never crossed my mind,”"
