@@ -12,7 +12,7 @@ import regex
 from quotattr.document import DocView, build_view
 from quotattr.lexicons import Lexicons
 from quotattr.model import Attribution, Cue, Result, Span, Speaker
-from quotattr.quotes import QuoteSpan, find_quotes
+from quotattr.quotes import QuoteSpan, find_quotes, is_quote_char
 from quotattr.sieves import Candidate, Context, ordered
 from quotattr.sieves.direct import classify_quotes
 from quotattr.speakers import ParsedMention, SpeakerCluster, build_speakers, parse_mention, resolve
@@ -26,6 +26,9 @@ _CAPTION = regex.compile(
 _BODY_END = tuple(".?!\"”’»)…:;'")
 HEADLINE_MAX_WORDS = 40
 MIN_QUOTE_WORDS_FOR_BODY = 6
+_TITLE_SMALL_WORDS = frozenset(
+    {"a", "an", "the", "in", "of", "on", "at", "to", "for", "and", "or", "but", "is", "with"}
+)  # lower case inside a Title Case subhead
 
 
 def body_paragraphs(view: DocView, quotes: list[QuoteSpan] | None = None) -> list[bool]:
@@ -45,10 +48,24 @@ def body_paragraphs(view: DocView, quotes: list[QuoteSpan] | None = None) -> lis
         if _CAPTION.search(para):
             out.append(False)
             continue
+        if _quoted_title(para):
+            out.append(False)  # a quoted subhead: 'Legend in the Coal Fields.'
+            continue
         ends_like_prose = para.rstrip("\"”’»'").endswith(_BODY_END)
         # (a closing mark alone does not: 'Farmers say drought “worst in decades”' is a headline)
         out.append(ends_like_prose or len(para.split()) >= HEADLINE_MAX_WORDS or k in opening)
     return out
+
+
+def _quoted_title(para: str) -> bool:
+    """A short paragraph that is one quote in Title Case: a subhead, not speech."""
+    if len(para) < 3 or not is_quote_char(para[0]) or not is_quote_char(para[-1]):
+        return False
+    words = [w for w in para[1:-1].split() if w[:1].isalpha()]
+    if not words or len(words) >= MIN_QUOTE_WORDS_FOR_BODY:
+        return False
+    content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
+    return len(content) >= 2 and all(w[0].isupper() for w in content)
 
 
 def _opens_paragraph(view: DocView, q: QuoteSpan) -> bool:

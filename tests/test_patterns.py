@@ -161,10 +161,13 @@ def test_headline_caption_dateline_produce_nothing(run) -> None:  # type: ignore
     text = (
         "Farmers say drought “worst in decades”\n\n"
         "A dry field near the village on July 2. Photo: Jane Roe/Agency\n\n"
-        "NAIROBI, Kenya – Rain has not fallen here since March, farmers said on Sunday."
+        "NAIROBI, Kenya – Rain has not fallen here since March, farmers said on Sunday.\n\n"
+        "'Legend in the Fields.'\n\n"
+        "The wells are dry."
     )
     r = run(text)
     body = text.index("NAIROBI")
+    assert not any("Legend" in a.text for a in r.attributions)  # a quoted subhead is not speech
     assert all(a.start >= body for a in r.attributions)
     assert not any("worst in decades" in a.text for a in r.attributions)
     # the dateline is not part of what the farmers said
