@@ -329,6 +329,11 @@ def _mention_for_cue(
         or view.words[k].text == ","
     ):
         k -= 1
+    if k > floor and view.words[k].text == ")":
+        # "Sen. Claire McCaskill (D-Mo.) said": the party/state tag sits between name and cue
+        opening = next((j for j in range(k - 1, max(floor - 1, k - 8), -1) if view.words[j].text == "("), None)
+        if opening is not None and opening > floor:
+            k = opening - 1
     surface = np_left(view, k, lex, floor) if k >= floor else None
     parse_subj = subject_of(view, cue)
     if (

@@ -505,3 +505,14 @@ def test_any_verb_with_object_as_quoted_fragment(run) -> None:  # type: ignore[n
     assert a.content[0].text == "the governor as a “con artist”"
     assert a.speaker and a.speaker.name == "Ruth Lane"
     assert not [x for x in r.attributions if "hobby" in x.text]  # no quoted fragment, nothing reported
+
+
+def test_party_tag_between_name_and_cue(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "“The committee was prepared,” Sen. Claire Hollis (D-Mo.) said. “It was a fair hearing.”\n\n"
+        "Critics disagreed with her."
+    )
+    a = _one(r, "committee was prepared")
+    assert a.speaker and a.speaker.name == "Claire Hollis"
+    b = _one(r, "fair hearing")
+    assert b.speaker is a.speaker
