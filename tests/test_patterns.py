@@ -516,3 +516,20 @@ def test_party_tag_between_name_and_cue(run) -> None:  # type: ignore[no-untyped
     assert a.speaker and a.speaker.name == "Claire Hollis"
     b = _one(r, "fair hearing")
     assert b.speaker is a.speaker
+
+
+def test_frames_around_fragments_adjuncts_and_coordination(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        'The country "has made dramatic changes for the better," Senator Paul Marsh said in June, '
+        "citing the release of political prisoners.\n\n"
+        "It would likely take three weeks to convene the party, he said, and the wrangling could be paralyzing.\n\n"
+        "Mr. Obama, who understood that a push would be fruitless, told his advisers to find other ways."
+    )
+    a = _one(r, "dramatic changes")
+    assert a.kind is QuoteKind.MIXED and a.content[0].text.startswith("The country")
+    assert a.speaker and a.speaker.name == "Paul Marsh"
+    b = _one(r, "three weeks")
+    assert b.content[0].text == "It would likely take three weeks to convene the party"
+    c = _one(r, "find other ways")
+    assert c.content[0].text == "to find other ways"
+    assert c.speaker and c.speaker.name and c.speaker.name.endswith("Obama")

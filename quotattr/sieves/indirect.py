@@ -87,6 +87,8 @@ def _content_from_ccomp(view: DocView, cue: int, sent: tuple[int, int]) -> tuple
     sub = [k for k in view.subtree(head) if sent[0] <= k < sent[1]]
     if not sub:
         return None
+    if head < cue and any(view.words[k].text.lower() in RELATIVE_PRONOUNS for k in sub):
+        return None  # "Mr. Obama, who understood that …, told his advisers to …": a relative clause
     first, last = sub[0], sub[-1]
     if head > cue:
         first = max(first, cue + 1)
@@ -313,9 +315,10 @@ def reported(ctx: Context) -> list[Candidate]:
             if framed is not None and framed[1] is None:
                 (content, extra), how = framed, "frame"
         if content is not None and how in ("ccomp", "bare") and i + 1 < sent[1] and view.words[i + 1].text == ",":
-            # "Acts of protest, Mr. Obama said, are acts of patriotism": the complement is split
+            # "Acts of protest, Mr. Obama said, are acts of patriotism": the complement is split;
+            # "It would take weeks, he said, and wrangling could …": the report is before the cue
             framed = _frame(ctx, i, sent)
-            if framed is not None and framed[1] is not None:
+            if framed is not None and (framed[1] is not None or view.words[i + 2].upos == "CCONJ"):
                 (content, extra), how = framed, "frame"
         if content is None:
             framed = _frame(ctx, i, sent)
@@ -404,6 +407,15 @@ def reported(ctx: Context) -> list[Candidate]:
     return out
 
 
+def _clause_verb(view: DocView, j: int) -> bool:
+    """A verb that heads a clause; not a participle used as an adjective ("retired Air Force general")."""
+    w = view.words[j]
+    if w.upos != "VERB":
+        return False
+    nxt = view.words[j + 1] if j + 1 < len(view.words) else None
+    return not (w.xpos in ("VBN", "VBD") and nxt is not None and nxt.upos in ("NOUN", "PROPN", "ADJ"))
+
+
 def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """Reported content framed by ", SUBJ CUE" without a complementizer.
 
@@ -436,7 +448,7 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
                 return None  # "X, a senior associate, said parents still want …": a clause, not a frame
     else:
         j = k
-        while j >= sent[0] and view.words[j].text != "," and view.words[j].upos != "VERB":
+        while j >= sent[0] and view.words[j].text != "," and not _clause_verb(view, j):
             j -= 1
         if j <= sent[0] or view.words[j].text != ",":
             return None
@@ -455,7 +467,10 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
         lead += 1
     if view.words[lead].upos == "SCONJ" or view.words[lead].text.lower() in SUBORDINATORS:
         return None  # "But when Congress cut funding …, Mexico said enough.": an adverbial clause
-    tail = [x for x in range(after, sent[1]) if view.words[x].upos != "PUNCT"]
+    # what follows the cue up to a comma ("…, McConnell said in June 2012, citing …": the participle
+    # clause after the comma is the cue's adjunct, not more content)
+    stop = next((x for x in range(after + 1, sent[1]) if view.words[x].text == ","), sent[1])
+    tail = [x for x in range(after, stop) if view.words[x].upos != "PUNCT"]
     has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1))
     if after < sent[1] and view.words[after].text == "," and tail:
         rest = (after + 1, sent[1] - 1)
