@@ -283,12 +283,26 @@ def subject_of(view: DocView, verb: int, depth: int = 0) -> int | None:
     return None
 
 
+def _main_subject(view: DocView, word: int) -> int | None:
+    """The subject of the first verb with one above ``word`` in the tree (its sentence's speaker)."""
+    seen = 0
+    node = view.words[word].head
+    while node >= 0 and seen < 12:
+        if view.words[node].upos in ("VERB", "AUX"):
+            subjects = view.deps(node, "nsubj")
+            if subjects:
+                return subjects[0]
+        node = view.words[node].head
+        seen += 1
+    return None
+
+
 def _name_end(view: DocView, head: int) -> int:
     """The last word of the name a subject head starts: UD hangs "Barack Obama" off "President" (flat)."""
     end = head
-    for c in sorted(view.deps(head, "flat", "compound")):
-        if c == end + 1:
-            end = c
+    for c in sorted(view.deps(head, "flat", "compound", "appos")):
+        if c == end + 1 and (view.words[c].deprel != "appos" or view.words[c].upos == "PROPN"):
+            end = max([c, *[f for f in view.deps(c, "flat") if f > c]])  # "manager Robby Mook"
     while view.words[end].upos == "PROPN" and end + 1 < len(view.words) and view.words[end + 1].upos == "PROPN":
         end += 1  # a name the parse split ("President Barack | Obama", both subjects)
     return end
@@ -336,12 +350,15 @@ def _mention_for_cue(
             k = opening - 1
     surface = np_left(view, k, lex, floor) if k >= floor else None
     parse_subj = subject_of(view, cue)
+    after_comma = any(view.words[j].text == "," for j in range(k + 1, cue))
+    if view.words[cue].xpos == "VBG" and parse_subj is None and after_comma and not view.deps(cue, "nsubj"):
+        parse_subj = _main_subject(view, cue)  # ", arguing that …" hung off a noun by the parse
     if (
         view.words[cue].xpos == "VBG"
         and parse_subj is not None
         and floor <= parse_subj < k
         and not view.deps(cue, "nsubj")
-        and any(view.words[j].text == "," for j in range(k + 1, cue))
+        and after_comma
     ):
         # "Peabody filed for bankruptcy on Wednesday, adding that …": the participle's speaker is the
         # subject of the clause it hangs from, not the phrase before its comma

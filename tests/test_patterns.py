@@ -533,3 +533,13 @@ def test_frames_around_fragments_adjuncts_and_coordination(run) -> None:  # type
     c = _one(r, "find other ways")
     assert c.content[0].text == "to find other ways"
     assert c.speaker and c.speaker.name and c.speaker.name.endswith("Obama")
+
+
+def test_participle_the_parse_hung_off_a_noun(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The campaign manager Robby Tanner said as much in an interview on Thursday morning, arguing that "
+        "the governor “lashed out at the generals when he was asked for details.”"
+    )
+    a = _one(r, "lashed out")
+    assert a.mention is not None and "Robby Tanner" in a.mention.text
+    assert a.speaker and a.speaker.name == "Robby Tanner"

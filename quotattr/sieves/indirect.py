@@ -371,7 +371,7 @@ def reported(ctx: Context) -> list[Candidate]:
             inherited = None
         elif inherited is not None and not view.deps(i, "nsubj"):
             mention = inherited.mention
-        elif w.xpos == "VBG" and w.deprel.startswith("acl") and floor <= w.head < i:
+        elif w.xpos == "VBG" and w.deprel.startswith("acl") and floor <= w.head < i and view.words[i - 1].text != ",":
             mention = np_left(view, w.head, ctx.lex, floor)  # "Trump's tweets accusing her of …"
         elif how == "frame" and after_comma:
             mention = np_right(view, i + 1, ctx.lex, sent[1])  # "…, said the spokesman."
