@@ -58,3 +58,9 @@ def test_phrasal_cue_entries() -> None:
     assert lex.phrasal_cue("point", "pointed", "out") == "point out"
     assert lex.phrasal_cue("pointed", "pointed", "out") == "point out"  # lemmatizer miss: the form is reduced
     assert lex.phrasal_cue("point", "pointed", "at") is None
+
+
+def test_irregular_forms_reach_their_cue_lemma() -> None:
+    lex = Lexicons.default()
+    assert lex.cue_lemma("Said", "Said") == "say"  # a capitalised form the lemmatizer left alone
+    assert lex.extend(irregular={"quoth": "say"}).cue_lemma("quoth", "quoth") == "say"

@@ -543,3 +543,16 @@ def test_participle_the_parse_hung_off_a_noun(run) -> None:  # type: ignore[no-u
     a = _one(r, "lashed out")
     assert a.mention is not None and "Robby Tanner" in a.mention.text
     assert a.speaker and a.speaker.name == "Robby Tanner"
+
+
+def test_inverted_leading_cue_and_a_participle_after_a_leading_quote(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The hearing ended early. Said Ellis: “I don’t get the sense she is interested in tax reform.”\n\n"
+        'In a statement, the mining company Peabody said: "The unit was highly successful a decade ago," '
+        "adding that its value quadrupled in a year."
+    )
+    a = _one(r, "tax reform")
+    assert a.sieve == "direct_leading" and a.cue and a.cue.lemma == "say"
+    assert a.mention is not None and a.mention.text == "Ellis"
+    b = _one(r, "highly successful")
+    assert b.cue and b.cue.text == "said" and b.speaker and (b.speaker.name or "").endswith("Peabody")

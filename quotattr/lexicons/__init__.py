@@ -8,6 +8,7 @@ Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, 
 - ``org_heads.tsv``: head words of organisation names
 - ``document_heads.tsv``: head words of document/outlet sources ("statement", "newspaper")
 - ``nominal_sources.tsv``: common nouns that can stand as an unnamed speaker ("officials")
+- ``irregular.tsv``: irregular forms of cue verbs ("said" → "say") for when the lemmatizer misses them
 - ``gendered.tsv``: honorifics and role nouns that mark gender ("Mrs.", "spokeswoman"), so that
   "she" does not resolve to a man
 
@@ -72,6 +73,7 @@ class Lexicons:
     nominal_sources: frozenset[str] = attrs.field(converter=_freeze_set)
     cue_classes: frozenset[str] = attrs.field(converter=_freeze_set, default=DEFAULT_CUE_CLASSES)
     gendered: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
+    irregular: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -96,6 +98,7 @@ class Lexicons:
             document_heads={r[0].lower() for r in read_table(pick("document_heads.tsv"), 1)},
             nominal_sources={r[0].lower() for r in read_table(pick("nominal_sources.tsv"), 1)},
             gendered={r[0].lower(): r[1] for r in read_table(pick("gendered.tsv"), 2)},
+            irregular={r[0].lower(): r[1].lower() for r in read_table(pick("irregular.tsv"), 2)},
         )
 
     def extend(
@@ -109,6 +112,7 @@ class Lexicons:
         nominal_sources: Iterable[str] = (),
         cue_classes: Iterable[str] | None = None,
         gendered: Mapping[str, str] | None = None,
+        irregular: Mapping[str, str] | None = None,
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -120,6 +124,7 @@ class Lexicons:
             nominal_sources=self.nominal_sources | {w.lower() for w in nominal_sources},
             cue_classes=self.cue_classes if cue_classes is None else frozenset(cue_classes),
             gendered={**self.gendered, **{k.lower(): v for k, v in (gendered or {}).items()}},
+            irregular={**self.irregular, **{k.lower(): v.lower() for k, v in (irregular or {}).items()}},
         )
 
     def is_cue(self, lemma: str, text: str | None = None) -> bool:
@@ -132,16 +137,26 @@ class Lexicons:
         Compact lemmatizers miss inflections of rarer verbs ("tweeted" → "tweeted"); the word form is
         then reduced by regular English inflection ("tweeted" → "tweet", "admitted" → "admit").
         """
-        for cand in (lemma.lower(), *(_inflection_bases(text.lower()) if text else ())):
+        for cand in self._bases(lemma, text):
             cls = self.cues.get(cand)
             if cls is not None:
                 return cand if cls in self.cue_classes else None
         return None
 
+    def _bases(self, lemma: str, text: str | None) -> list[str]:
+        """Candidate lexicon lemmas of a word: its lemma, an irregular form's lemma, regular bases."""
+        out = [lemma.lower()]
+        if text:
+            low = text.lower()
+            if low in self.irregular:
+                out.append(self.irregular[low])
+            out.extend(_inflection_bases(low))
+        return out
+
     def phrasal_cue(self, lemma: str, text: str | None, particle: str) -> str | None:
         """The lexicon entry of a verb + particle/preposition cue ("pointed out" → "point out")."""
         particle = particle.lower()
-        for cand in (lemma.lower(), *(_inflection_bases(text.lower()) if text else ())):
+        for cand in self._bases(lemma, text):
             entry = f"{cand} {particle}"
             cls = self.cues.get(entry)
             if cls is not None:

@@ -189,6 +189,9 @@ def _cue_candidate(
     view = ctx.view
     w = view.words[cue]
     mention, how = mention_for_cue(view, cue, ctx.lex, floor, ceiling, postposed_ok=postposed_ok)
+    if mention is None and cue <= floor and cue + 1 < ceiling:
+        mention = np_right(view, cue + 1, ctx.lex, ceiling)  # "Said Ellis: “…”"
+        how = "postposed" if mention is not None else how
     addressee = None
     if lemma in ADDRESSEE_CUES and how != "postposed":
         addressee = np_right(view, cue + 1, ctx.lex, ceiling, addressee=True)
@@ -262,6 +265,8 @@ def trailing(ctx: Context) -> list[Candidate]:
             if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
                 if _closed_sentence(ctx.view.text, q) and _reports_its_own(view, k, stop):
                     break  # “… timing.” Gov. X said it would be …: the next sentence's own report
+                if w.xpos == "VBG" and (k == first or view.words[k - 1].text == ","):
+                    break  # Peabody said: “…,” adding that …: a report of its own, not this quote's cue
                 conf = 0.95 if k - first <= 4 else 0.85
                 out.append(
                     _cue_candidate(
@@ -270,8 +275,8 @@ def trailing(ctx: Context) -> list[Candidate]:
                 )
                 ctx.claimed_cues.add(k)
                 break
-            if w.upos == "VERB" and not _in_relative_clause(view, first, k):
-                break
+            if w.upos == "VERB" and w.xpos not in ("VBG", "VBN") and not _in_relative_clause(view, first, k):
+                break  # (participles inside an appositive do not end the search: "…, one of the states suing …, said")
     return out
 
 
