@@ -556,3 +556,15 @@ def test_inverted_leading_cue_and_a_participle_after_a_leading_quote(run) -> Non
     assert a.mention is not None and a.mention.text == "Ellis"
     b = _one(r, "highly successful")
     assert b.cue and b.cue.text == "said" and b.speaker and (b.speaker.name or "").endswith("Peabody")
+
+
+def test_bare_report_with_dashes_and_a_long_postposed_speaker(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The campaign has said single people and families - gay, straight and adoptive - would qualify for "
+        "the tax breaks.\n\n"
+        "The stations lost their licences in 2005, said Jeffrey Tamble, a senior official with the board "
+        "that oversees them."
+    )
+    a = _one(r, "would qualify")
+    assert a.content[0].text.startswith("single people and families")
+    assert not [x for x in r.attributions if x.content[0].text.startswith("Jeffrey Tamble")]

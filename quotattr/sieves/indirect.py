@@ -167,6 +167,8 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
     """ "It says the campaign violated the law": a subject phrase then a finite verb right after the
     cue, which the parse missed. Returns the first word of that clause."""
     start = _after_cue_modifiers(view, cue, end, end, ctx, objects=False)
+    if any(view.words[c].upos in ("PROPN", "NOUN") and c >= start for c in view.deps(cue, "nsubj")):
+        return None  # "…, said Jeffrey Trimble, a senior official …": the cue's own (postposed) subject
     head = start
     while head < end and all(is_quote_char(ch) for ch in view.words[head].text):
         head += 1  # said “budget reforms” and … would: the subject opens with a quoted fragment
@@ -176,8 +178,8 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
         w = view.words[k]
         if w.xpos in FINITE_XPOS or w.upos == "AUX":
             return start
-        if w.upos == "PUNCT" and all(is_quote_char(ch) for ch in w.text):
-            continue  # a quoted fragment opens the clause: "saying he “has offended …”"
+        if w.upos == "PUNCT" and (all(is_quote_char(ch) for ch in w.text) or w.text in (",", "-", "–", "—")):
+            continue  # "saying he “has offended …”", "said families - gay, straight - would qualify"
         if w.upos in ("VERB", "SCONJ", "PUNCT") and w.text not in ("’s", "'s", "-"):
             nxt = view.words[k + 1] if k + 1 < end else None
             if w.xpos == "VBN" and nxt is not None and nxt.upos in OBJECT_UPOS:
@@ -478,6 +480,11 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
             return (first, last), rest
     if view.words[lead].xpos in ("VBG", "VBN", "TO") and view.words[lead].head == cue:
         return None  # "Campaigning against X in 2012, he mentioned …": an adverbial phrase
-    if len(tail) > FRAME_TAIL_MAX or any(view.words[x].text.lower() == "that" for x in tail) or not has_verb:
+    postposed_appositive = after > cue + 1 and after < sent[1] and view.words[after].text == ","
+    if not postposed_appositive and (
+        len(tail) > FRAME_TAIL_MAX or any(view.words[x].text.lower() == "that" for x in tail)
+    ):
+        return None  # (after "said Jeffrey Trimble," the rest is his appositive, however long)
+    if not has_verb:
         return None
     return (first, last), None
