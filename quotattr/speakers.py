@@ -22,8 +22,8 @@ from quotattr.model import Span, Speaker, SpeakerKind
 
 __all__ = ["ParsedMention", "SpeakerCluster", "build_speakers", "parse_mention", "resolve"]
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-GROUP_PRONOUNS = frozenset({"they", "them", "it", "we", "us"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+GROUP_PRONOUNS = frozenset({"they", "them", "it", "we", "us", "their", "its", "our"})
 FIRST_PERSON = frozenset({"i", "me", "we", "us", "you"})
 _POSSESSIVE = regex.compile(r"^(?:.*?\s)?[\p{L}\p{N}.-]+['’]s\s+")
 _EDGE = " ,;:-–—()[]\u00a0"
@@ -169,7 +169,7 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     )
 
 
-PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 
 def parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
@@ -463,7 +463,7 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
                 cluster = next((c for c in reversed(persons) if c.gender in (None, m.gender)), None)
                 if cluster is not None and cluster.gender is None:
                     cluster.gender = m.gender
-            elif m.pronoun in ("they", "it") and last_group is not None:
+            elif m.pronoun in ("they", "it", "their", "its") and last_group is not None:
                 cluster = last_group
             if cluster is None:
                 cluster = SpeakerCluster(kind=m.kind, resolved=False)

@@ -568,3 +568,18 @@ def test_bare_report_with_dashes_and_a_long_postposed_speaker(run) -> None:  # t
     a = _one(r, "would qualify")
     assert a.content[0].text.startswith("single people and families")
     assert not [x for x in r.attributions if x.content[0].text.startswith("Jeffrey Tamble")]
+
+
+def test_reporting_nouns_with_their_owner(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Mayor Dana Whitfield spoke on Monday. Critics rejected Whitfield's claim that the budget was balanced.\n\n"
+        "Later she repeated her warning that the bridge “could fail at any time.”\n\n"
+        "The claim that taxes will fall is common."
+    )
+    a = _one(r, "budget was balanced")
+    assert a.sieve == "nominal" and a.cue and a.cue.text == "claim" and a.kind is QuoteKind.INDIRECT
+    assert a.speaker and a.speaker.name == "Dana Whitfield"
+    b = _one(r, "could fail")
+    assert b.kind is QuoteKind.MIXED and b.cue and b.cue.lemma == "warn"
+    assert b.speaker is a.speaker
+    assert not [x for x in r.attributions if "taxes will fall" in x.text]  # nobody's claim

@@ -8,6 +8,7 @@ Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, 
 - ``org_heads.tsv``: head words of organisation names
 - ``document_heads.tsv``: head words of document/outlet sources ("statement", "newspaper")
 - ``nominal_sources.tsv``: common nouns that can stand as an unnamed speaker ("officials")
+- ``nominal_cues.tsv``: nouns that report speech before a that-clause ("claim", "warning") → cue lemma
 - ``irregular.tsv``: irregular forms of cue verbs ("said" → "say") for when the lemmatizer misses them
 - ``gendered.tsv``: honorifics and role nouns that mark gender ("Mrs.", "spokeswoman"), so that
   "she" does not resolve to a man
@@ -74,6 +75,7 @@ class Lexicons:
     cue_classes: frozenset[str] = attrs.field(converter=_freeze_set, default=DEFAULT_CUE_CLASSES)
     gendered: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
     irregular: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
+    nominal_cues: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -99,6 +101,7 @@ class Lexicons:
             nominal_sources={r[0].lower() for r in read_table(pick("nominal_sources.tsv"), 1)},
             gendered={r[0].lower(): r[1] for r in read_table(pick("gendered.tsv"), 2)},
             irregular={r[0].lower(): r[1].lower() for r in read_table(pick("irregular.tsv"), 2)},
+            nominal_cues={r[0].lower(): r[1].lower() for r in read_table(pick("nominal_cues.tsv"), 2)},
         )
 
     def extend(
@@ -113,6 +116,7 @@ class Lexicons:
         cue_classes: Iterable[str] | None = None,
         gendered: Mapping[str, str] | None = None,
         irregular: Mapping[str, str] | None = None,
+        nominal_cues: Mapping[str, str] | None = None,
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -125,6 +129,7 @@ class Lexicons:
             cue_classes=self.cue_classes if cue_classes is None else frozenset(cue_classes),
             gendered={**self.gendered, **{k.lower(): v for k, v in (gendered or {}).items()}},
             irregular={**self.irregular, **{k.lower(): v.lower() for k, v in (irregular or {}).items()}},
+            nominal_cues={**self.nominal_cues, **{k.lower(): v.lower() for k, v in (nominal_cues or {}).items()}},
         )
 
     def is_cue(self, lemma: str, text: str | None = None) -> bool:

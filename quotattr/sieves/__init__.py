@@ -14,6 +14,7 @@ indirect           X said (that) … / X told Y that … / X said in an intervie
                    adding that … / …, X said. / described X as … / called for …  (MIXED when the
                    content holds a quoted fragment)
 characterize       X pounded Trump as a “con artist” (any verb: object + as + quoted fragment)
+nominal            Trump's claim that … / his warning that … (a reporting noun with its owner)
 according_to       … according to X (front, middle or end of the sentence)
 continuation       “…,” X said. “…” (same paragraph) / a following quote paragraph with no cue
 unattributed       sentence-level direct quotes no rule could attribute (speaker None)
@@ -136,6 +137,7 @@ def _order() -> list[tuple[str, Sieve]]:
         ("direct_leading", direct.leading),
         ("indirect", indirect.reported),
         ("characterize", characterize.labelled_as),
+        ("nominal", indirect.nominal),
         ("according_to", according.according_to),
         ("continuation", continuation.continuation),
         ("unattributed", continuation.unattributed),

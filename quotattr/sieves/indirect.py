@@ -488,3 +488,56 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     if not has_verb:
         return None
     return (first, last), None
+
+
+def nominal(ctx: Context) -> list[Candidate]:
+    """ "Trump's claim that …", "his warning that …": a reporting noun with its owner and a
+    that-clause. Without an owner ("the claim that …") nothing is reported."""
+    view = ctx.view
+    out: list[Candidate] = []
+    taken = [(c.start, c.end) for c in ctx.found]
+    for i, w in enumerate(view.words):
+        lemma = ctx.lex.nominal_cues.get(w.lemma.lower()) or ctx.lex.nominal_cues.get(w.text.lower())
+        if lemma is None or w.upos != "NOUN" or i + 1 >= len(view.words):
+            continue
+        that = i + 1
+        if view.words[that].text.lower() != "that" or view.words[that].sent != w.sent:
+            continue
+        if ctx.in_verbatim(w.start) or not ctx.in_body(w.start):
+            continue
+        sent = _sentence(view, i)
+        owners = [c for c in view.deps(i, "nmod:poss") if c < i]
+        if not owners:
+            continue  # "the claim that …": whose claim is not said
+        owner = owners[0]
+        mention = (owner, owner) if view.words[owner].upos == "PRON" else np_left(view, owner, ctx.lex, sent[0])
+        if mention is None:
+            continue
+        trimmed = _trim(view, that + 1, _clip_end(view, i, that + 1, sent[1] - 1, ctx))
+        if trimmed is None:
+            continue
+        first, last = trimmed
+        span = (view.words[first].start, view.words[last].end)
+        for f in ctx.fragments:  # a quoted fragment the clause runs into belongs to it whole
+            if span[0] <= f.start < span[1] < f.end:
+                span = (span[0], f.end)
+        if span[1] - span[0] < 3 or any(a < span[1] and span[0] < b for a, b in taken):
+            continue
+        if any(q.start < span[1] and span[0] < q.end for q in ctx.quotes):
+            continue
+        mixed = any(span[0] <= f.start and f.end <= span[1] for f in ctx.fragments)
+        out.append(
+            Candidate(
+                content=[span],
+                kind=QuoteKind.MIXED if mixed else QuoteKind.INDIRECT,
+                sieve="nominal",
+                confidence=0.55,
+                sentence=w.sent,
+                cue=(w.start, w.end),
+                cue_lemma=lemma,
+                cue_word=i,
+                mention=mention,
+            )
+        )
+        taken.append(span)
+    return out
