@@ -39,6 +39,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--gold", required=True, type=Path, help="gold: seed dir, gold .json/.jsonl, or PolNeAR split dir")
     p.add_argument("--format", default="auto", choices=("auto", "quotattr", "polnear"))
     p.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    p.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="every Nth document only: a spread over all outlets of a large split (PolNeAR train, --every 14)",
+    )
     p.add_argument("--models", default=None, help="model set: bundled (default), official or a directory")
     p.add_argument(
         "--threads",
@@ -247,6 +253,8 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
     show = not args.no_progress
     started = dt.datetime.now(dt.timezone.utc)
     docs = readers.read_gold(args.gold, args.format, limit=args.limit)
+    if args.every > 1:
+        docs = docs[:: args.every]
     fmt = args.format if args.format != "auto" else readers.detect_format(args.gold)
     _log(f"gold: {len(docs)} documents from {args.gold} ({fmt})")
 
