@@ -320,7 +320,8 @@ def reported(ctx: Context) -> list[Candidate]:
             # "Acts of protest, Mr. Obama said, are acts of patriotism": the complement is split;
             # "It would take weeks, he said, and wrangling could …": the report is before the cue
             framed = _frame(ctx, i, sent)
-            if framed is not None and (framed[1] is not None or view.words[i + 2].upos == "CCONJ"):
+            coordinated = i + 2 < sent[1] and view.words[i + 2].upos == "CCONJ"
+            if framed is not None and (framed[1] is not None or coordinated):
                 (content, extra), how = framed, "frame"
         if content is None:
             framed = _frame(ctx, i, sent)
