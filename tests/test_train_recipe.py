@@ -82,3 +82,11 @@ def test_iob_spans_reads_iob2_and_bioes() -> None:
         (4, 6, "ORG"),
         (6, 7, "LOC"),
     }
+
+
+def test_seed_check_allows_a_generational_suffix_outside_the_entity() -> None:
+    from quotattr.models.train import _without_suffix
+
+    assert _without_suffix("Myles Caggins III") == "Myles Caggins"
+    assert _without_suffix("Sirwan Barzani") == "Sirwan Barzani"
+    assert _without_suffix("Jr. Smith") == "Jr. Smith"
