@@ -117,6 +117,8 @@ def _is_npish(view: DocView, i: int) -> bool:
         return True
     if w.upos in NP_POS or _is_possessive(view, i):
         return True
+    if w.xpos in ("NNP", "NNPS") and w.text[:1].isupper():
+        return True  # the tagger's UPOS and XPOS disagree ("United" VERB / NNP in "United Nations")
     if w.upos == "PRON" and w.xpos in ("PRP$", "WP$"):
         return True
     if w.upos == "PUNCT" and w.text in ("-", "‐", "/", "&"):

@@ -457,6 +457,9 @@ def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> 
     for idx in order:
         m = mentions[idx]
         cluster: SpeakerCluster | None = None
+        if m.pronoun is None and not m.nominal and m.kind is not SpeakerKind.PERSON and len(m.name_tokens) == 1:
+            if _earlier_full_name(view, m) is not None:  # "BYRNE:" after "Senator Alice Byrne", tagged ORG
+                m = attrs.evolve(m, kind=SpeakerKind.PERSON, organization=None)
         if m.pronoun is not None:
             if m.pronoun in PERSON_PRONOUNS:
                 # the most recent named person the pronoun may stand for ("she" skips a "Mr.")
