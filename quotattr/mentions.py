@@ -119,6 +119,10 @@ def _is_npish(view: DocView, i: int) -> bool:
         return True
     if w.xpos in ("NNP", "NNPS") and w.text[:1].isupper():
         return True  # the tagger's UPOS and XPOS disagree ("United" VERB / NNP in "United Nations")
+    if w.upos == "VERB" and w.xpos in ("VBN", "VBD", "VBG") and 0 < i < len(view.words) - 1:
+        nxt, prev = view.words[i + 1], view.words[i - 1]
+        if w.deprel == "amod" or (nxt.upos in ("NOUN", "PROPN", "ADJ") and prev.upos in ("DET", "ADJ")):
+            return True  # a participle used as an adjective: "a retired teacher"
     if w.upos == "PRON" and w.xpos in ("PRP$", "WP$"):
         return True
     if w.upos == "PUNCT" and w.text in ("-", "‐", "/", "&"):

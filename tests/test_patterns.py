@@ -583,3 +583,10 @@ def test_reporting_nouns_with_their_owner(run) -> None:  # type: ignore[no-untyp
     assert b.kind is QuoteKind.MIXED and b.cue and b.cue.lemma == "warn"
     assert b.speaker is a.speaker
     assert not [x for x in r.attributions if "taxes will fall" in x.text]  # nobody's claim
+
+
+def test_participle_adjective_inside_an_appositive(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("“I have never seen the water this high,” said Thomas Byrne, a retired teacher.")
+    a = _one(r, "water this high")
+    assert a.speaker and a.speaker.name == "Thomas Byrne" and a.speaker.title == "teacher"
+    assert a.mention is not None and a.mention.text == "Thomas Byrne, a retired teacher"
