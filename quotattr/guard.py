@@ -87,6 +87,15 @@ class GuardSettings:
 
     max_chunk_chars: int = attrs.field(default=DEFAULT_MAX_CHUNK_CHARS, validator=attrs.validators.ge(1000))
     max_sentence_words: int = attrs.field(default=DEFAULT_MAX_SENTENCE_WORDS, validator=attrs.validators.ge(10))
+    #: abbreviations the tokenizer must not cut in two ("Maj" + "." -> "Maj."); default: the lexicon's
+    #: ranks and honorifics
+    abbreviations: frozenset[str] = attrs.field(converter=frozenset, factory=lambda: _default_abbreviations())
+
+
+def _default_abbreviations() -> frozenset[str]:
+    from quotattr.lexicons import Lexicons
+
+    return frozenset(w for rank in Lexicons.default().ranks for w in rank.split() if w.endswith("."))
 
 
 def check_text(text: object) -> str:
@@ -282,14 +291,64 @@ class _Plan:
         return stanza.Document(self.sentences, text=text)
 
 
-def _plan(doc: Any, max_words: int) -> _Plan:
-    """Cut over-long sentences of a tokenised ``doc``; set punctuation-only sentences aside."""
+def _split_abbreviation(sentence: Any, abbreviations: frozenset[str]) -> bool:
+    tokens = sentence.tokens
+    return any(
+        tokens[k + 1].text == "."
+        and tokens[k].text + "." in abbreviations
+        and tokens[k].end_char == tokens[k + 1].start_char
+        for k in range(len(tokens) - 1)
+    )
+
+
+def _join_abbreviations(sentence: list[dict[str, Any]], abbreviations: frozenset[str]) -> list[dict[str, Any]]:
+    """Rejoin "Maj" + "." (written "Maj.") into one token, renumbering the sentence's words."""
+    out: list[dict[str, Any]] = []
+    for entry in sentence:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and entry.get("text") == "."
+            and not isinstance(entry["id"], (tuple, list))
+            and not isinstance(prev["id"], (tuple, list))
+            and "start_char" in prev  # a token of its own, not a word inside a multi-word token
+            and "start_char" in entry
+            and str(prev.get("text")) + "." in abbreviations
+            and prev.get("end_char") == entry.get("start_char")
+        ):
+            joined = dict(prev)
+            joined["text"] = str(prev["text"]) + "."
+            joined["end_char"] = entry["end_char"]
+            if "misc" in entry:
+                joined["misc"] = entry["misc"]
+            else:
+                joined.pop("misc", None)
+            out[-1] = joined
+            continue
+        out.append(dict(entry))
+    word = 0
+    for entry in out:
+        if isinstance(entry["id"], (tuple, list)):
+            lo, hi = _word_ids(entry)
+            entry["id"] = (word + 1, word + 1 + hi - lo)
+        else:
+            word += 1
+            entry["id"] = word
+    return out
+
+
+def _plan(doc: Any, max_words: int, abbreviations: frozenset[str] = frozenset()) -> _Plan:
+    """Cut over-long sentences of a tokenised ``doc``; set punctuation-only sentences aside; rejoin
+    abbreviations the tokenizer cut in two ("Maj" + "." -> "Maj.", so "Maj. Gen." stays a rank)."""
     import stanza
 
-    if not _too_long(doc, max_words) and not any(_trivial_sentence(s) for s in doc.sentences):
+    split = bool(abbreviations) and any(_split_abbreviation(s, abbreviations) for s in doc.sentences)
+    if not split and not _too_long(doc, max_words) and not any(_trivial_sentence(s) for s in doc.sentences):
         return _Plan(doc)
     sentences: list[list[dict[str, Any]]] = []
     for sentence in doc.to_dict():
+        if split:
+            sentence = _join_abbreviations(sentence, abbreviations)
         if _sentence_words(sentence) > max_words:
             sentences.extend(_split_sentence(sentence, max_words))
         else:
@@ -368,7 +427,7 @@ def annotate_many(nlp: Any, texts: Sequence[str], settings: GuardSettings | None
                 plans.append(doc)
                 continue
             try:
-                plans.append(_plan(doc, cfg.max_sentence_words))
+                plans.append(_plan(doc, cfg.max_sentence_words, cfg.abbreviations))
             except Exception as exc:
                 plans.append(exc)
         work = [p if isinstance(p, BaseException) else p.doc for p in plans]
