@@ -68,7 +68,7 @@ class Extractor:
             pos_batch_size=sizes.get("pos"),
             depparse_batch_size=sizes.get("depparse"),
             ner_batch_size=sizes.get("ner"),
-            abbreviations=[w for rank in self.lexicons.ranks for w in rank.split() if w.endswith(".")],
+            abbreviations=self.lexicons.abbreviations(),
         )
 
     @property

@@ -95,7 +95,7 @@ class GuardSettings:
 def _default_abbreviations() -> frozenset[str]:
     from quotattr.lexicons import Lexicons
 
-    return frozenset(w for rank in Lexicons.default().ranks for w in rank.split() if w.endswith("."))
+    return Lexicons.default().abbreviations()
 
 
 def check_text(text: object) -> str:

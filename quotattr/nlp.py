@@ -131,13 +131,6 @@ def merge_after_abbreviations(sentences: list[list[Token]], abbreviations: froze
     return out
 
 
-def _abbreviations() -> frozenset[str]:
-    """The ranks and honorifics of quotattr's lexicon that end in a period ("Maj.", "Col.", "Dr.")."""
-    from quotattr.lexicons import Lexicons
-
-    return frozenset(w for rank in Lexicons.default().ranks for w in rank.split() if w.endswith("."))
-
-
 def _postprocessor(abbreviations: frozenset[str]) -> Callable[[list[list[Token]]], list[list[Token]]]:
     def postprocess(sentences: list[list[Token]]) -> list[list[Token]]:
         return merge_after_abbreviations(sentences, abbreviations)
@@ -163,6 +156,8 @@ def build_pipeline(
     of ``abbreviations`` (default: the lexicon's ranks and honorifics, see
     :func:`merge_after_abbreviations`).
     """
+    from quotattr.lexicons import Lexicons
+
     info = resolve_model_set(models)
     if threads is not None:
         import torch
@@ -177,7 +172,7 @@ def build_pipeline(
         "use_gpu": use_gpu,
         "logging_level": "ERROR",
         "tokenize_postprocessor": _postprocessor(
-            _abbreviations() if abbreviations is None else frozenset(abbreviations)
+            Lexicons.default().abbreviations() if abbreviations is None else frozenset(abbreviations)
         ),
     }
     for name, value in (

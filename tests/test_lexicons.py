@@ -64,3 +64,10 @@ def test_irregular_forms_reach_their_cue_lemma() -> None:
     lex = Lexicons.default()
     assert lex.cue_lemma("Said", "Said") == "say"  # a capitalised form the lemmatizer left alone
     assert lex.extend(irregular={"quoth": "say"}).cue_lemma("quoth", "quoth") == "say"
+
+
+def test_abbreviations_are_the_period_words_of_ranks() -> None:
+    abbr = Lexicons.default().abbreviations()
+    assert {"Maj.", "Gen.", "Col.", "Lie.", "Sen.", "Dr."} <= abbr
+    assert "Maj. Gen." not in abbr and "Sheikh" not in abbr
+    assert "Brig." in Lexicons.default().extend(ranks={"Brig. Gen.": "Brig. Gen."}).abbreviations()

@@ -132,6 +132,10 @@ class Lexicons:
             nominal_cues={**self.nominal_cues, **{k.lower(): v.lower() for k, v in (nominal_cues or {}).items()}},
         )
 
+    def abbreviations(self) -> frozenset[str]:
+        """The words of the ranks and honorifics that end in a period ("Maj.", "Col.", "Dr.")."""
+        return frozenset(w for rank in self.ranks for w in rank.split() if w.endswith("."))
+
     def is_cue(self, lemma: str, text: str | None = None) -> bool:
         """True if ``lemma`` (or, failing that, a form of ``text``) is a cue verb of an enabled class."""
         return self.cue_lemma(lemma, text) is not None

@@ -127,12 +127,18 @@ def classify_quotes(view: DocView, lex: Lexicons, quotes: list[QuoteSpan]) -> tu
     return direct, fragments
 
 
-def _clause_goes_on(text: str, q: QuoteSpan) -> bool:
-    """ "said “budget reforms” and the collection of taxes would …": the sentence runs on past the
-    quote in lower case, so the quote is a fragment of the report, not the report."""
+def _words_inside(text: str, q: QuoteSpan) -> str:
+    """The quote's text without its closing marks (doubled '' and nested ones included)."""
     inner = text[q.start : q.end].rstrip()
     while inner and is_quote_char(inner[-1]):
         inner = inner[:-1].rstrip()
+    return inner
+
+
+def _clause_goes_on(text: str, q: QuoteSpan) -> bool:
+    """ "said “budget reforms” and the collection of taxes would …": the sentence runs on past the
+    quote in lower case, so the quote is a fragment of the report, not the report."""
+    inner = _words_inside(text, q)
     if not inner or inner[-1] in ".,!?;:…—–-":
         return False
     after = text[q.end : q.end + 40].lstrip(" \t\u00a0")
@@ -282,10 +288,7 @@ def trailing(ctx: Context) -> list[Candidate]:
 
 def _closed_sentence(text: str, q: QuoteSpan) -> bool:
     """Does the quote end its sentence with a full stop inside the marks (“… timing.”)?"""
-    inner = text[q.start : q.end].rstrip()
-    while inner and is_quote_char(inner[-1]):
-        inner = inner[:-1].rstrip()
-    return inner.endswith(".")
+    return _words_inside(text, q).endswith(".")
 
 
 def _reports_its_own(view: DocView, cue: int, stop: int) -> bool:
