@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from quotattr.models.train import _gum_mentions, _iob_spans, gum_ner_sentence
+from pathlib import Path
+
+from quotattr.models.train import PARAGRAPH_COMMENTS, _gum_mentions, _iob_spans, gum_commercial, gum_ner_sentence
 
 
 def _conllu(rows: list[tuple[str, str, str, str]]) -> list[str]:
@@ -90,3 +92,34 @@ def test_seed_check_allows_a_generational_suffix_outside_the_entity() -> None:
     assert _without_suffix("Myles Caggins III") == "Myles Caggins"
     assert _without_suffix("Sirwan Barzani") == "Sirwan Barzani"
     assert _without_suffix("Jr. Smith") == "Jr. Smith"
+
+
+def test_gum_commercial_keeps_licensed_genres_and_the_asked_comments(tmp_path: Path) -> None:
+    doc = [
+        "# newdoc id = GUM_news_a",
+        "# newpar",
+        "# sent_id = GUM_news_a-1",
+        "# text = Hi.",
+        "# s_type = frag",
+        "1\tHi\thi\tINTJ\tUH\t_\t0\troot\t_\tSpaceAfter=No",
+        "2\t.\t.\tPUNCT\t.\t_\t1\tpunct\t_\t_",
+        "",
+        "# sent_id = GUM_news_a-2",
+        "# text = Bye",
+        "1\tBye\tbye\tINTJ\tUH\t_\t0\troot\t_\t_",
+        "",
+        "# newdoc id = GUM_whow_b",
+        "# sent_id = GUM_whow_b-1",
+        "# text = No",
+        "1\tNo\tno\tINTJ\tUH\t_\t0\troot\t_\t_",
+        "",
+    ]
+    path = tmp_path / "gum.conllu"
+    path.write_text("\n".join(doc) + "\n", encoding="utf-8")
+    slim = list(gum_commercial(path))
+    assert [s[0] for s in slim] == ["# sent_id = GUM_news_a-1", "# sent_id = GUM_news_a-2"]  # whow left out
+    assert not any(ln.startswith(("# newdoc", "# newpar", "# s_type")) for s in slim for ln in s)
+    paragraphs = list(gum_commercial(path, PARAGRAPH_COMMENTS))
+    assert paragraphs[0][:2] == ["# newdoc id = GUM_news_a", "# newpar"]
+    assert not any(ln.startswith("# s_type") for s in paragraphs for ln in s)
+    assert len(paragraphs) == 2

@@ -90,6 +90,8 @@ class Work:
         self.data = self.out / "data"  # stanza's DATA_ROOT
         self.ud_ewt = self.out / "ud-ewt"  # UDBASE with EWT only (tokenize, mwt, lemma)
         self.ud_mix = self.out / "ud-mix"  # UDBASE whose "EWT" train is EWT + commercial GUM
+        self.ud_tok = self.out / "ud-tok"  # likewise, with GUM's document/paragraph marks (tokenizer)
+        self.data_tok = self.out / "data-tok"  # DATA_ROOT of the tokenizer trained on that mix
         self.nerbase = self.out / "nerbase"
         self.saved = self.out / "saved_models"
         self.models = self.out / "models"
@@ -210,8 +212,13 @@ def read_conllu(path: Path) -> Iterator[list[str]]:
         yield block
 
 
-def gum_commercial(path: Path) -> Iterator[list[str]]:
-    """Sentences of the GUM documents whose genre allows commercial use, with slim comments."""
+SLIM_COMMENTS = ("# sent_id", "# text =")
+#: the tokenizer learns paragraph breaks from these
+PARAGRAPH_COMMENTS = (*SLIM_COMMENTS, "# newdoc", "# newpar")
+
+
+def gum_commercial(path: Path, comments: tuple[str, ...] = SLIM_COMMENTS) -> Iterator[list[str]]:
+    """Sentences of the GUM documents whose genre allows commercial use, keeping only ``comments``."""
     keep = False
     for sent in read_conllu(path):
         for line in sent:
@@ -219,7 +226,7 @@ def gum_commercial(path: Path) -> Iterator[list[str]]:
             if m:
                 keep = m.group(1) in GUM_COMMERCIAL_GENRES
         if keep:
-            yield [ln for ln in sent if not ln.startswith("#") or ln.startswith(("# sent_id", "# text ="))]
+            yield [ln for ln in sent if not ln.startswith("#") or ln.startswith(comments)]
 
 
 def write_conllu(path: Path, sents: Iterable[list[str]]) -> int:
@@ -521,14 +528,43 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
     return counts
 
 
+def stage_tokdata(work: Work, opts: argparse.Namespace) -> None:
+    """Tokenizer data from EWT train + the commercial GUM documents (news, interviews, ...).
+
+    EWT alone is web text; GUM adds edited prose with datelines, titles and quoted speech. Dev and
+    test stay EWT's, so the scores compare with an EWT-only tokenizer. Used by ``--tokenize-data mix``.
+    """
+    ewt = work.ud_shared / "UD_English-EWT"
+    gum = work.ud_shared / "UD_English-GUM"
+    splits = {f"en_ewt-ud-{s}.conllu": ewt / f"en_ewt-ud-{s}.conllu" for s in ("dev", "test")}
+    target = work.ud_tok / TREEBANK
+    _link_treebank(ewt, target, splits)
+    gum_sents = list(gum_commercial(gum / "partial-sources-train.conllu", PARAGRAPH_COMMENTS))
+    ewt_sents = list(read_conllu(ewt / "en_ewt-ud-train.conllu"))
+    write_conllu(target / "en_ewt-ud-train.conllu", ewt_sents + gum_sents)
+    run(
+        work,
+        "tokdata",
+        "stanza.utils.datasets.prepare_tokenizer_treebank",
+        [TREEBANK],
+        udbase=work.ud_tok,
+        extra_env={"DATA_ROOT": str(work.data_tok)},
+    )
+    record(work, "tokdata", {"ewt_train_sentences": len(ewt_sents), "gum_commercial_train_sentences": len(gum_sents)})
+
+
 def stage_tokenize(work: Work, opts: argparse.Namespace) -> None:
     steps = opts.tokenize_steps
+    mix = opts.tokenize_data == "mix"
+    if mix and not (work.data_tok / "tokenize").is_dir():
+        raise SystemExit("--tokenize-data mix needs the tokdata stage first")
     out = run(
         work,
         "tokenize",
         "stanza.utils.training.run_tokenizer",
         [
             TREEBANK,
+            "--force",
             "--no_charlm",
             "--steps",
             str(steps),
@@ -537,10 +573,13 @@ def stage_tokenize(work: Work, opts: argparse.Namespace) -> None:
             "--save_dir",
             str(work.saved / "tokenize"),
         ],
-        udbase=work.ud_ewt,
+        udbase=work.ud_tok if mix else work.ud_ewt,
+        extra_env={"DATA_ROOT": str(work.data_tok)} if mix else None,
+        budget_min=opts.tokenize_minutes,
     )
     shutil.copyfile(newest("*tokenizer*.pt", work.saved / "tokenize"), work.models / "tokenize.pt")
-    record(work, "tokenize", {"steps": steps, **_conll_scores(out, ("Tokens", "Sentences", "Words"))})
+    scores = _conll_scores(out, ("Tokens", "Sentences", "Words"))
+    record(work, "tokenize", {"steps": steps, "data": opts.tokenize_data, **scores})
 
 
 def stage_mwt(work: Work, opts: argparse.Namespace) -> None:
@@ -1088,6 +1127,7 @@ STAGE_FUNCS = {
     "depparse": stage_depparse,
     "ner": stage_ner,
     "nerdata": stage_nerdata,
+    "tokdata": stage_tokdata,
     "evaluate": stage_evaluate,
     "export": stage_export,
 }
@@ -1110,6 +1150,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--vocab", type=int, default=100_000, help="GloVe words kept in the pretrain")
     p.add_argument("--tokenize-steps", type=int, default=6000)
+    p.add_argument(
+        "--tokenize-data",
+        default="ewt",
+        choices=("ewt", "mix"),
+        help="tokenizer training text: EWT, or EWT + commercial GUM (run the tokdata stage first)",
+    )
+    p.add_argument("--tokenize-minutes", type=float, help="stop tokenizer training after this long (keeps its best)")
     p.add_argument("--mwt-epochs", type=int, default=10)
     p.add_argument("--pos-steps", type=int, default=4000)
     p.add_argument("--depparse-steps", type=int, default=5000)
