@@ -39,7 +39,9 @@ class SpeakerKind(str, enum.Enum):
 
     PERSON = "person"
     ORGANIZATION = "organization"
-    DOCUMENT = "document"  #: a report, statement, newspaper, study ...
+    #: a report, statement, study ... with no named source ("according to a report released
+    #: Tuesday"); a document from a named organisation resolves to that organisation
+    DOCUMENT = "document"
     UNNAMED = "unnamed"  #: an anonymous or unresolvable source ("officials", "he" with no antecedent)
 
 

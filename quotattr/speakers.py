@@ -370,13 +370,14 @@ def _parse_other(
     seg = _clean(_seg_text(view, *main))
     head = view.words[main[1]]
     head_low = head.text.lower()
-    # "an official statement from the coalition": a document from an organisation
+    # "an official statement from the coalition": the organisation speaks through the document, so
+    # the resolved source is the organisation (a person's document was parsed as a person already)
     m = regex.search(r"(?i)\b(?:from|by|of)\s+(.+)$", seg)
     head_word = seg.split()[-1].lower() if seg else ""
     doc_head = _document_head(seg, lex)
     if doc_head is not None and m is not None:
         source = _strip_det(_clean(m.group(1)))
-        return ParsedMention(span, words, SpeakerKind.DOCUMENT, name=source, organization=source)
+        return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=source, organization=source)
     if head_low in lex.document_heads or head_word in lex.document_heads:
         # "ISIS weekly propaganda al-Naba newspaper": the outlet's own name, and who runs it
         names = _proper_runs(view, main[0], main[1] - 1)

@@ -207,12 +207,18 @@ def test_unresolvable_pronoun_is_marked_unresolved(run) -> None:  # type: ignore
 def test_organization_and_document_speakers(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "The United Nations said aid convoys were blocked.\n\n"
-        "Prices rose by 4 percent, according to a report from the central bank."
+        "Prices rose by 4 percent, according to a report from the central bank.\n\n"
+        "Rents fell by 2 percent, according to a survey released on Tuesday."
     )
     un = _one(r, "aid convoys")
     assert un.speaker and un.speaker.kind.value == "organization" and un.speaker.name == "United Nations"
+    # the bank speaks through its report: the source is the bank (seed gold: "an official statement
+    # from the coalition" is the coalition, an organization)
     bank = _one(r, "Prices rose")
-    assert bank.speaker and bank.speaker.kind.value == "document" and bank.speaker.name == "central bank"
+    assert bank.speaker and bank.speaker.kind.value == "organization" and bank.speaker.name == "central bank"
+    assert bank.speaker.organization == "central bank"
+    survey = _one(r, "Rents fell")
+    assert survey.speaker and survey.speaker.kind.value == "document" and survey.speaker.organization is None
 
 
 # -- quote layout -------------------------------------------------------------------------------------
