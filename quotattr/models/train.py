@@ -72,7 +72,7 @@ DEPPARSE_ARGS = (
     "--hidden_dim", "200", "--num_layers", "2", "--char_hidden_dim", "100", "--char_emb_dim", "50",
     "--deep_biaff_hidden_dim", "200", "--batch_size", "1500",
 )  # fmt: skip
-NER_ARGS = ("--optim", "adam", "--lr", "0.001")
+NER_ARGS = ("--optim", "adam")  # with --lr from --ner-lr
 
 
 # --------------------------------------------------------------------------------------------
@@ -768,6 +768,8 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "--wordvec_pretrain_file",
             str(work.pretrain),
             *NER_ARGS,
+            "--lr",
+            str(opts.ner_lr),
             *(
                 ["--finetune", "--finetune_load_name", str(Path(opts.ner_warm_start).resolve())]
                 if opts.ner_warm_start
@@ -792,6 +794,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "dataset": name,
             "max_steps": opts.ner_steps,
             "warm_start": opts.ner_warm_start,
+            "lr": opts.ner_lr,
             "best_dev_curve": _dev_curve(out)[-3:],
         },
     )
@@ -1167,6 +1170,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
+    p.add_argument(
+        "--ner-lr", type=float, default=1e-3, help="NER Adam learning rate (lower it to continue a warm start)"
+    )
     p.add_argument(
         "--collect",
         action="store_true",
