@@ -37,6 +37,18 @@ class Word:
     sent: int
     ner: str  #: BIOES tag of the word's token ("O", "B-PER", ...)
 
+    @property
+    def is_person(self) -> bool:
+        """Inside a person entity, whichever tag set the NER model uses ("S-PER", "B-PERSON")."""
+        return self.ner.rsplit("-", 1)[-1] in PERSON_TYPES
+
+
+#: person entity types: "PER" (the bundled models, CoNLL/UNER style) and "PERSON" (stanza's
+#: official English NER, OntoNotes style)
+PERSON_TYPES = frozenset({"PER", "PERSON"})
+#: organisations and places, which speak as institutions ("Iraq said", "the Pentagon said")
+INSTITUTION_TYPES = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC"})
+
 
 @attrs.frozen(slots=True)
 class Entity:

@@ -159,7 +159,7 @@ def _starts_appositive(view: DocView, first: int, last: int, lex: Lexicons) -> b
 
 def _ends_with_name(view: DocView, i: int) -> bool:
     w = view.words[i]
-    return w.upos == "PROPN" or w.ner.endswith("PER") or (w.text[:1].isupper() and w.upos in ("NOUN", "X"))
+    return w.upos == "PROPN" or w.is_person or (w.text[:1].isupper() and w.upos in ("NOUN", "X"))
 
 
 def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, int] | None:
@@ -204,7 +204,7 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
                 continue
             break
         if t.text == "," and k - 1 >= floor and _ends_with_name(view, k - 1):
-            has_person = any(view.words[j].ner.endswith("PER") for j in range(first, end + 1))
+            has_person = any(view.words[j].is_person for j in range(first, end + 1))
             if _starts_appositive(view, first, end, lex) and not crossed and not has_person:
                 first = k
                 crossed = True

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import attrs
 import regex
 
-from quotattr.document import DocView
+from quotattr.document import INSTITUTION_TYPES, PERSON_TYPES, DocView
 from quotattr.lexicons import Lexicons
 from quotattr.model import Span, Speaker, SpeakerKind
 
@@ -132,7 +132,7 @@ def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | No
     tokenizer split can cut "Jessica Lane" into two entities)."""
     found: tuple[int, int] | None = None
     for ent in view.entities:
-        if ent.type not in ("PER", "PERSON") or ent.last < first or ent.first > last:
+        if ent.type not in PERSON_TYPES or ent.last < first or ent.first > last:
             continue
         a, b = max(first, ent.first), min(last, ent.last)
         if found is None:
@@ -164,9 +164,7 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     words = [w.lower().strip(".,’'") for w in text.split()]
     if any(w in lex.org_heads for w in words):
         return True
-    return any(
-        ent.type in ("ORG", "GPE", "LOC", "NORP") and ent.first <= last and first <= ent.last for ent in view.entities
-    )
+    return any(ent.type in INSTITUTION_TYPES and ent.first <= last and first <= ent.last for ent in view.entities)
 
 
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
@@ -522,7 +520,7 @@ def _earlier_full_name(view: DocView, m: ParsedMention) -> str | None:
     for ent in view.entities:
         if ent.start >= m.span.start:
             break
-        if ent.type not in ("PER", "PERSON"):
+        if ent.type not in PERSON_TYPES:
             continue
         parts = [p.lower().strip(".,’'") for p in ent.text.split()]
         if len(parts) > 1 and token in parts[1:]:

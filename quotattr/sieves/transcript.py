@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import regex
 
+from quotattr.document import PERSON_TYPES
 from quotattr.model import QuoteKind
 from quotattr.sieves import Candidate, Context
 
@@ -26,7 +27,7 @@ def speaker_labels(ctx: Context) -> list[Candidate]:
     person_words = {
         part.lower().strip(".,’'")
         for ent in view.entities
-        if ent.type in ("PER", "PERSON")
+        if ent.type in PERSON_TYPES
         for part in ent.text.split()
         if part[:1].isupper()
     }
