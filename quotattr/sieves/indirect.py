@@ -9,7 +9,7 @@ and edge punctuation; it is MIXED when it contains a quoted fragment.
 
 from __future__ import annotations
 
-from quotattr.document import DocView
+from quotattr.document import DocView, Word
 from quotattr.mentions import mention_for_cue, np_left, np_right, subject_of
 from quotattr.model import QuoteKind
 from quotattr.quotes import is_quote_char
@@ -253,161 +253,308 @@ def _quoted_object(ctx: Context, cue: int, end: int) -> tuple[int, int] | None:
 
 
 def reported(ctx: Context) -> list[Candidate]:
+    """Reported speech at each unclaimed cue verb: its content, the content's spans, the speaker and
+    the addressee. Each report is claimed at once, so a later participle or conjunct can inherit it."""
     view = ctx.view
     out: list[Candidate] = []
     by_cue = {c.cue_word: c for c in ctx.found if c.cue_word is not None}
     for i, w in enumerate(view.words):
-        if i in ctx.claimed_cues or not is_cue_word(view, i, ctx.lex):
-            continue
-        if ctx.in_verbatim(w.start) or not ctx.in_body(w.start):
+        if not _open_cue(ctx, i, w):
             continue
         sent = _sentence(view, i)
         lemma = cue_lemma(ctx, i)
-        content: tuple[int, int] | None = None
-        how = ""
-        that = _that_after(view, i, sent[1])
-        ccomp = _content_from_ccomp(view, i, sent)
-        if that is not None:
-            content, how = (that + 1, sent[1] - 1), "that"
-        elif ccomp is not None:
-            content, how = ccomp, "ccomp"
-            if ccomp[0] > i:
-                # a bare complement starts right after the cue (or its addressee): "says Trump's … was"
-                # an object of "say" before its complement is a misparsed subject; of "tell", the addressee
-                start = _after_cue_modifiers(view, i, ccomp[0], sent[1], ctx, objects=lemma in ADDRESSEE_CUES)
-                content = (start, sent[1] - 1)
-        elif ctx.lex.cues.get(lemma) == "intend" or lemma in DIRECTIVE_CUES:
-            xcomps = [
-                c
-                for c in view.deps(i, "xcomp", "advcl")
-                if c > i
-                and (
-                    view.words[c].deprel.startswith("xcomp")
-                    or any(view.words[m].text.lower() == "to" for m in view.deps(c, "mark"))
-                )
-            ]
-            if xcomps:
-                sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
-                content, how = (sub[0], sub[-1]), "xcomp"
-        elif ctx.lex.cues.get(lemma) == "characterize":
-            named = _characterized(ctx, i, sent[1])
-            if named is not None:
-                content, how = named, "predicative"
-        phrasal = " " in lemma  # "pointed out", "called for": the second word belongs to the cue
-        if content is None and phrasal and lemma.split()[-1] in PREPOSITION_CUE_ENDS and i + 2 < sent[1]:
-            content, how = (i + 2, sent[1] - 1), "prep"  # "called for an independent inquiry"
-        if content is None and ctx.lex.cues.get(lemma) != "characterize":
-            bare = _bare_clause_after(view, i, sent[1], ctx)
-            if bare is not None:
-                content, how = (bare, sent[1] - 1), "bare"
-        if content is None and lemma not in ADDRESSEE_CUES:
-            quoted_object = _quoted_object(ctx, i, sent[1])
-            if quoted_object is not None:
-                content, how = quoted_object, "object"
-        extra: tuple[int, int] | None = None
-        after_comma = i - 1 >= sent[0] and view.words[i - 1].text == ","  # "…, said Carla Diaz, a …"
-        if content is not None and how == "ccomp" and ccomp is not None and ccomp[0] < i and not after_comma:
-            # "A could embrace B, but only if C, Sen. X (R-S.C.) told The Post": the parse's complement
-            # before the cue is a fragment of the framed clause
-            framed = _frame(ctx, i, sent)
-            if framed is not None and framed[1] is None:
-                (content, extra), how = framed, "frame"
-        if content is not None and how in ("ccomp", "bare") and after_comma:
-            framed = _frame(ctx, i, sent)
-            if framed is not None and framed[1] is None:
-                (content, extra), how = framed, "frame"
-        if content is not None and how in ("ccomp", "bare") and i + 1 < sent[1] and view.words[i + 1].text == ",":
-            # "Acts of protest, Mr. Obama said, are acts of patriotism": the complement is split;
-            # "It would take weeks, he said, and wrangling could …": the report is before the cue
-            framed = _frame(ctx, i, sent)
-            coordinated = i + 2 < sent[1] and view.words[i + 2].upos == "CCONJ"
-            if framed is not None and (framed[1] is not None or coordinated):
-                (content, extra), how = framed, "frame"
-        if content is None:
-            framed = _frame(ctx, i, sent)
-            if framed is not None:
-                (content, extra), how = framed, "frame"
-        if content is None:
+        found = _content_for_cue(ctx, i, sent, lemma)
+        if found is None:
             continue
-        first, last = content
-        if phrasal and first == i + 1:
-            first += 1
-        if first > i:
-            last = _clip_end(view, i, first, last, ctx)
-        trimmed = _trim(view, first, last)
-        if trimmed is None:
+        content, how, extra = found
+        words = _content_words(ctx, i, content, lemma)
+        if words is None:
             continue
-        first, last = trimmed
-        c_start, c_end = view.words[first].start, view.words[last].end
-        for f in ctx.fragments:  # a quoted fragment the clause runs into belongs to it whole
-            if c_start <= f.start < c_end < f.end:
-                c_end = f.end
-        if c_end - c_start < 3:
+        spans = _content_spans(ctx, words, extra)
+        if spans is None:
             continue
-        spans = [(c_start, c_end)]
-        if extra is not None and (second := _trim(view, *extra)) is not None:
-            spans.append((view.words[second[0]].start, view.words[second[1]].end))
-        if any(q.start < b and a < q.end for q in ctx.quotes for a, b in spans):
-            continue  # overlaps a sentence-level quote: the direct sieves own it
-        floor = sent[0]
-        for q in ctx.quotes:
-            if q.end <= w.start and q.end > view.words[floor].start:
-                floor = view.first_word_from(q.end)
-        ceiling = first if first > i else sent[1]
-        inherited = by_cue.get(w.head) if w.deprel.split(":")[0] in ("advcl", "conj", "xcomp") else None
-        j = i - 1
-        while j > sent[0] and view.words[j].upos == "ADV":
-            j -= 1
-        if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj") and view.words[j].text == ",":
-            # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
-            earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i]
-            inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
-        mention: tuple[int, int] | None
-        passive = bool(view.deps(i, "aux:pass", "nsubj:pass"))
-        if passive:
-            # "It was announced that …", "The mayor was told that …": the subject is not the source;
-            # the agent is ("… was called a charlatan by fellow physicians"), where there is one
-            by = next(
-                (m for m in range(i + 1, sent[1]) if view.words[m].text.lower() == "by" and m + 1 < sent[1]), None
-            )
-            mention = np_right(view, by + 1, ctx.lex, sent[1]) if by is not None else None
-            inherited = None
-        elif inherited is not None and not view.deps(i, "nsubj"):
-            mention = inherited.mention
-        elif w.xpos == "VBG" and w.deprel.startswith("acl") and floor <= w.head < i and view.words[i - 1].text != ",":
-            mention = np_left(view, w.head, ctx.lex, floor)  # "Trump's tweets accusing her of …"
-        elif how == "frame" and after_comma:
-            mention = np_right(view, i + 1, ctx.lex, sent[1])  # "…, said the spokesman."
-        else:
-            mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
-        addressee = None
-        if lemma in ADDRESSEE_CUES and passive:
-            subjects = view.deps(i, "nsubj:pass")
-            addressee = np_left(view, subjects[0], ctx.lex, floor) if subjects and subjects[0] < i else None
-        elif lemma in ADDRESSEE_CUES and first > i + 1:
-            addressee = np_right(view, i + 1, ctx.lex, first, addressee=True)
-        mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
-        kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
-        conf = CONFIDENCE[how]
-        if mention is None:
-            conf *= 0.6
-        cand = Candidate(
-            content=spans,
-            kind=kind,
-            sieve="indirect",
-            confidence=conf,
-            sentence=w.sent,
-            cue=(w.start, view.words[i + 1].end if phrasal else w.end),
-            cue_lemma=lemma,
-            cue_word=i,
-            mention=mention,
-            addressee=addressee,
-            inherit_from=inherited if mention is None else None,
-        )
+        first = words[0]
+        floor = _speaker_floor(ctx, i, sent)
+        mention, inherited = _speaker_for_cue(ctx, i, sent, how, first, floor, by_cue)
+        addressee = _addressee_for_cue(ctx, i, lemma, first, floor)
+        cand = _candidate(ctx, i, lemma, how, spans, mention, addressee, inherited)
         out.append(cand)
         by_cue[i] = cand
         ctx.claimed_cues.add(i)
     return out
+
+
+def _open_cue(ctx: Context, i: int, w: Word) -> bool:
+    """Is word ``i`` a cue verb no sieve has claimed, in the body text and outside quote marks?"""
+    if i in ctx.claimed_cues or not is_cue_word(ctx.view, i, ctx.lex):
+        return False
+    return not (ctx.in_verbatim(w.start) or not ctx.in_body(w.start))
+
+
+def _is_phrasal(lemma: str) -> bool:
+    """ "pointed out", "called for": a two-word cue lemma, whose second word belongs to the cue."""
+    return " " in lemma
+
+
+def _after_comma(view: DocView, i: int, sent: tuple[int, int]) -> bool:
+    """Does a comma right before the cue put it after its content ("…, said Carla Diaz, a …")?"""
+    return i - 1 >= sent[0] and view.words[i - 1].text == ","
+
+
+# -- content --------------------------------------------------------------------------------------
+
+
+_Complement = tuple[tuple[int, int], str]  #: a word range and the evidence that found it (CONFIDENCE key)
+
+
+def _content_for_cue(
+    ctx: Context, i: int, sent: tuple[int, int], lemma: str
+) -> tuple[tuple[int, int], str, tuple[int, int] | None] | None:
+    """The cue's content words, the evidence that found them and a split frame's second part: the
+    complement after the cue (surface "that", parse, bare clause), else a ", SUBJ CUE" frame."""
+    view = ctx.view
+    that = _that_after(view, i, sent[1])
+    ccomp = _content_from_ccomp(view, i, sent)
+    found = _parsed_complement(ctx, i, sent, lemma, that, ccomp)
+    if found is None:
+        found = _surface_complement(ctx, i, sent, lemma)
+    return _reframed(ctx, i, sent, found, ccomp)
+
+
+def _parsed_complement(
+    ctx: Context, i: int, sent: tuple[int, int], lemma: str, that: int | None, ccomp: tuple[int, int] | None
+) -> _Complement | None:
+    """A complement by its marker or the parse: a "that" after the cue, the cue's ccomp, an
+    infinitive of an intend/directive cue, or what a characterizing cue calls its object."""
+    view = ctx.view
+    if that is not None:
+        return (that + 1, sent[1] - 1), "that"
+    if ccomp is not None:
+        if ccomp[0] > i:
+            # a bare complement starts right after the cue (or its addressee): "says Trump's … was"
+            # an object of "say" before its complement is a misparsed subject; of "tell", the addressee
+            start = _after_cue_modifiers(view, i, ccomp[0], sent[1], ctx, objects=lemma in ADDRESSEE_CUES)
+            return (start, sent[1] - 1), "ccomp"
+        return ccomp, "ccomp"
+    if ctx.lex.cues.get(lemma) == "intend" or lemma in DIRECTIVE_CUES:
+        infinitive = _infinitive_complement(view, i, sent)
+        return (infinitive, "xcomp") if infinitive is not None else None
+    if ctx.lex.cues.get(lemma) == "characterize":
+        named = _characterized(ctx, i, sent[1])
+        return (named, "predicative") if named is not None else None
+    return None
+
+
+def _infinitive_complement(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int] | None:
+    """The cue's xcomp, or a "to"-marked advcl, after it: "vowed to repeal", "urged voters to stay home"."""
+    xcomps = [
+        c
+        for c in view.deps(i, "xcomp", "advcl")
+        if c > i
+        and (
+            view.words[c].deprel.startswith("xcomp")
+            or any(view.words[m].text.lower() == "to" for m in view.deps(c, "mark"))
+        )
+    ]
+    if not xcomps:
+        return None
+    sub = [k for k in view.subtree(xcomps[0]) if sent[0] <= k < sent[1]]
+    return sub[0], sub[-1]
+
+
+def _surface_complement(ctx: Context, i: int, sent: tuple[int, int], lemma: str) -> _Complement | None:
+    """A complement the parse did not mark: the object of a phrasal cue's preposition, a bare
+    clause right after the cue, or a direct object holding a quoted fragment."""
+    if _is_phrasal(lemma) and lemma.split()[-1] in PREPOSITION_CUE_ENDS and i + 2 < sent[1]:
+        return (i + 2, sent[1] - 1), "prep"  # "called for an independent inquiry"
+    if ctx.lex.cues.get(lemma) != "characterize":
+        bare = _bare_clause_after(ctx.view, i, sent[1], ctx)
+        if bare is not None:
+            return (bare, sent[1] - 1), "bare"
+    if lemma not in ADDRESSEE_CUES:
+        quoted_object = _quoted_object(ctx, i, sent[1])
+        if quoted_object is not None:
+            return quoted_object, "object"
+    return None
+
+
+def _reframed(
+    ctx: Context, i: int, sent: tuple[int, int], found: _Complement | None, ccomp: tuple[int, int] | None
+) -> tuple[tuple[int, int], str, tuple[int, int] | None] | None:
+    """The complement, or the ", SUBJ CUE" frame where the commas around the cue show the content
+    is before it (or split by it); the frame alone where no complement was found."""
+    view = ctx.view
+    after_comma = _after_comma(view, i, sent)
+    if found is None:
+        framed = _frame(ctx, i, sent)
+        return (framed[0], "frame", framed[1]) if framed is not None else None
+    content, how = found
+    if how == "ccomp" and ccomp is not None and ccomp[0] < i and not after_comma:
+        # "A could embrace B, but only if C, Sen. X (R-S.C.) told The Post": the parse's complement
+        # before the cue is a fragment of the framed clause
+        framed = _frame(ctx, i, sent)
+        if framed is not None and framed[1] is None:
+            return framed[0], "frame", framed[1]
+    if how in ("ccomp", "bare") and after_comma:
+        framed = _frame(ctx, i, sent)
+        if framed is not None and framed[1] is None:
+            return framed[0], "frame", framed[1]
+    if how in ("ccomp", "bare") and i + 1 < sent[1] and view.words[i + 1].text == ",":
+        # "Acts of protest, Mr. Obama said, are acts of patriotism": the complement is split;
+        # "It would take weeks, he said, and wrangling could …": the report is before the cue
+        framed = _frame(ctx, i, sent)
+        coordinated = i + 2 < sent[1] and view.words[i + 2].upos == "CCONJ"
+        if framed is not None and (framed[1] is not None or coordinated):
+            return framed[0], "frame", framed[1]
+    return content, how, None
+
+
+# -- spans ----------------------------------------------------------------------------------------
+
+
+def _content_words(ctx: Context, i: int, content: tuple[int, int], lemma: str) -> tuple[int, int] | None:
+    """The content's word range without the phrasal cue's particle, clipped where the cue's next
+    clause starts and trimmed of edge punctuation."""
+    view = ctx.view
+    first, last = content
+    if _is_phrasal(lemma) and first == i + 1:
+        first += 1
+    if first > i:
+        last = _clip_end(view, i, first, last, ctx)
+    return _trim(view, first, last)
+
+
+def _content_spans(ctx: Context, words: tuple[int, int], extra: tuple[int, int] | None) -> list[tuple[int, int]] | None:
+    """Character spans of the content words (and a split frame's second part), grown over a quoted
+    fragment they run into; none when too short or overlapping a sentence-level quote."""
+    view = ctx.view
+    first, last = words
+    c_start, c_end = view.words[first].start, view.words[last].end
+    for f in ctx.fragments:  # a quoted fragment the clause runs into belongs to it whole
+        if c_start <= f.start < c_end < f.end:
+            c_end = f.end
+    if c_end - c_start < 3:
+        return None
+    spans = [(c_start, c_end)]
+    if extra is not None and (second := _trim(view, *extra)) is not None:
+        spans.append((view.words[second[0]].start, view.words[second[1]].end))
+    if any(q.start < b and a < q.end for q in ctx.quotes for a, b in spans):
+        return None  # overlaps a sentence-level quote: the direct sieves own it
+    return spans
+
+
+# -- speaker and addressee ------------------------------------------------------------------------
+
+
+def _speaker_floor(ctx: Context, i: int, sent: tuple[int, int]) -> int:
+    """The first word a speaker may be: the clause start, or after the last sentence-level quote
+    that closes before the cue."""
+    view = ctx.view
+    w = view.words[i]
+    floor = sent[0]
+    for q in ctx.quotes:
+        if q.end <= w.start and q.end > view.words[floor].start:
+            floor = view.first_word_from(q.end)
+    return floor
+
+
+def _inherited_report(ctx: Context, i: int, sent: tuple[int, int], by_cue: dict[int, Candidate]) -> Candidate | None:
+    """The report whose speaker this cue may share: its governing cue's (advcl, conj, xcomp), or for
+    a participle after a comma, the sentence's latest report."""
+    view = ctx.view
+    w = view.words[i]
+    inherited = by_cue.get(w.head) if w.deprel.split(":")[0] in ("advcl", "conj", "xcomp") else None
+    j = i - 1
+    while j > sent[0] and view.words[j].upos == "ADV":
+        j -= 1
+    if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj") and view.words[j].text == ",":
+        # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
+        earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i]
+        inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
+    return inherited
+
+
+def _is_passive(view: DocView, i: int) -> bool:
+    """Is the cue passive ("It was announced that …", "The mayor was told that …")?"""
+    return bool(view.deps(i, "aux:pass", "nsubj:pass"))
+
+
+def _speaker_for_cue(
+    ctx: Context,
+    i: int,
+    sent: tuple[int, int],
+    how: str,
+    first: int,
+    floor: int,
+    by_cue: dict[int, Candidate],
+) -> tuple[tuple[int, int] | None, Candidate | None]:
+    """The speaker mention, and the report to inherit one from: a passive's by-agent, a governing
+    cue's speaker, a participle's noun, a postposed subject, else the cue's subject."""
+    view = ctx.view
+    w = view.words[i]
+    ceiling = first if first > i else sent[1]
+    inherited = _inherited_report(ctx, i, sent, by_cue)
+    mention: tuple[int, int] | None
+    if _is_passive(view, i):
+        # "It was announced that …", "The mayor was told that …": the subject is not the source;
+        # the agent is ("… was called a charlatan by fellow physicians"), where there is one
+        by = next((m for m in range(i + 1, sent[1]) if view.words[m].text.lower() == "by" and m + 1 < sent[1]), None)
+        mention = np_right(view, by + 1, ctx.lex, sent[1]) if by is not None else None
+        inherited = None
+    elif inherited is not None and not view.deps(i, "nsubj"):
+        mention = inherited.mention
+    elif w.xpos == "VBG" and w.deprel.startswith("acl") and floor <= w.head < i and view.words[i - 1].text != ",":
+        mention = np_left(view, w.head, ctx.lex, floor)  # "Trump's tweets accusing her of …"
+    elif how == "frame" and _after_comma(view, i, sent):
+        mention = np_right(view, i + 1, ctx.lex, sent[1])  # "…, said the spokesman."
+    else:
+        mention, _ = mention_for_cue(view, i, ctx.lex, floor, max(ceiling, i + 1), postposed_ok=how == "frame")
+    return mention, inherited
+
+
+def _addressee_for_cue(ctx: Context, i: int, lemma: str, first: int, floor: int) -> tuple[int, int] | None:
+    """Whom an addressee cue ("told", "warned") speaks to: a passive's subject, or the noun phrase
+    between the cue and its content."""
+    view = ctx.view
+    if lemma in ADDRESSEE_CUES and _is_passive(view, i):
+        subjects = view.deps(i, "nsubj:pass")
+        return np_left(view, subjects[0], ctx.lex, floor) if subjects and subjects[0] < i else None
+    if lemma in ADDRESSEE_CUES and first > i + 1:
+        return np_right(view, i + 1, ctx.lex, first, addressee=True)
+    return None
+
+
+def _candidate(
+    ctx: Context,
+    i: int,
+    lemma: str,
+    how: str,
+    spans: list[tuple[int, int]],
+    mention: tuple[int, int] | None,
+    addressee: tuple[int, int] | None,
+    inherited: Candidate | None,
+) -> Candidate:
+    """The report: MIXED when it holds a quoted fragment; less confident without a speaker mention."""
+    view = ctx.view
+    w = view.words[i]
+    mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
+    kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
+    conf = CONFIDENCE[how]
+    if mention is None:
+        conf *= 0.6
+    return Candidate(
+        content=spans,
+        kind=kind,
+        sieve="indirect",
+        confidence=conf,
+        sentence=w.sent,
+        cue=(w.start, view.words[i + 1].end if _is_phrasal(lemma) else w.end),
+        cue_lemma=lemma,
+        cue_word=i,
+        mention=mention,
+        addressee=addressee,
+        inherit_from=inherited if mention is None else None,
+    )
 
 
 def _clause_verb(view: DocView, j: int) -> bool:
