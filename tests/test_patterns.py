@@ -34,6 +34,23 @@ def run(extractor):  # type: ignore[no-untyped-def]
 # -- direct quotes around a cue ------------------------------------------------------------------
 
 
+def test_cue_between_two_quotes_opens_the_second_after_a_closed_sentence(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        'I had to change my answer: "Of course I trust the board. I was joking." '
+        'To which she replied, "Then vote for the budget."\n\n'
+        "“The roof leaks,” the janitor said, “and nobody comes.”"
+    )
+    reply = _one(r, "Then vote")
+    assert reply.cue and reply.cue.text == "replied" and reply.mention and reply.mention.text == "she"
+    assert all("Of course" not in span.text for span in reply.content)
+    # a quote split by its own cue keeps one cue for both halves
+    roof = _one(r, "roof leaks")
+    assert roof.cue and roof.cue.text == "said" and roof.mention and roof.mention.text == "the janitor"
+    assert any("nobody comes" in span.text for span in roof.content) or any(
+        "nobody comes" in a.text and a.cue and a.cue.text == "said" for a in r.attributions
+    )
+
+
 def test_trailing_subject_verb(run) -> None:  # type: ignore[no-untyped-def]
     r = run("“The bridge will reopen next spring after repairs,” Mayor Helen Ortiz said on Tuesday.")
     a = _one(r, "bridge")

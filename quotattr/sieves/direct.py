@@ -271,6 +271,8 @@ def trailing(ctx: Context) -> list[Candidate]:
             if is_cue_word(view, k, ctx.lex) and k not in ctx.claimed_cues:
                 if _closed_sentence(ctx.view.text, q) and _reports_its_own(view, k, stop):
                     break  # “… timing.” Gov. X said it would be …: the next sentence's own report
+                if k > first and _closed_sentence(ctx.view.text, q) and _opens_next_quote(ctx, q, k):
+                    break  # “… kidding.” To which she said, “Thank God …”: the cue opens the next quote
                 if w.xpos == "VBG" and (k == first or view.words[k - 1].text == ","):
                     break  # Peabody said: “…,” adding that …: a report of its own, not this quote's cue
                 conf = 0.95 if k - first <= 4 else 0.85
@@ -296,6 +298,14 @@ def _reports_its_own(view: DocView, cue: int, stop: int) -> bool:
     return any(c > cue for c in view.deps(cue, "ccomp")) or any(
         view.words[k].text.lower() == "that" and view.words[k].upos == "SCONJ" for k in range(cue + 1, stop)
     )
+
+
+def _opens_next_quote(ctx: Context, q: QuoteSpan, cue: int) -> bool:
+    """Is the cue followed by nothing but a comma or colon and then the next quote?"""
+    nxt = bisect.bisect_left(ctx.quote_starts, q.end)
+    if nxt >= len(ctx.quotes):
+        return False
+    return ctx.view.text[ctx.view.words[cue].end : ctx.quotes[nxt].start].strip() in (",", ":")
 
 
 def _in_relative_clause(view: DocView, first: int, k: int) -> bool:
