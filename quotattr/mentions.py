@@ -9,7 +9,7 @@ supply the phrase. All functions return inclusive word ranges ``(first, last)`` 
 
 from __future__ import annotations
 
-from quotattr.document import DocView
+from quotattr.document import DocView, Word
 from quotattr.lexicons import Lexicons
 from quotattr.quotes import is_quote_char
 
@@ -219,7 +219,28 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
         first += 1
     if first > end:
         return None
-    return (first, end)
+    return _before_reduced_relative(view, first, end, lex, floor) or (first, end)
+
+
+def _timely(w: Word, lex: Lexicons) -> bool:
+    return w.text.lower().rstrip(".") in lex.time_words or w.upos == "NUM"
+
+
+REDUCED_RELATIVE_ADPS = frozenset({"in", "on", "at", "during", "over", "since", "this", "last"})
+
+
+def _before_reduced_relative(view: DocView, first: int, end: int, lex: Lexicons, floor: int) -> tuple[int, int] | None:
+    """ "A Quinnipiac poll released in late August found …": a time phrase right after a participle
+    is not the subject; the noun phrase before the participle is."""
+    words = view.words
+    if not all(_timely(words[k], lex) for k in range(first, end + 1)):
+        return None
+    k = first - 1
+    while k >= floor and words[k].upos == "ADP" and words[k].text.lower() in REDUCED_RELATIVE_ADPS:
+        k -= 1
+    if k - 1 < floor or words[k].xpos not in ("VBN", "VBD") or words[k - 1].upos not in ("NOUN", "PROPN"):
+        return None
+    return np_left(view, k - 1, lex, floor)
 
 
 def np_right(

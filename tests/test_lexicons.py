@@ -24,10 +24,17 @@ def test_extend_adds_without_mutating_the_default() -> None:
     assert not Lexicons.default().is_cue("opine")
 
 
-def test_evidence_cues_are_off_unless_enabled() -> None:
+def test_evidence_cues_are_on_and_can_be_dropped() -> None:
     lex = Lexicons.default()
-    assert not lex.is_cue("find")
-    assert lex.extend(cue_classes={"speech", "evidence"}).is_cue("find")
+    assert lex.is_cue("find") and lex.is_cue("show") and "evidence" in lex.cue_classes
+    speech_only = lex.extend(cue_classes=lex.cue_classes - {"evidence"})
+    assert not speech_only.is_cue("find") and speech_only.is_cue("say")
+
+
+def test_time_words_load_and_extend() -> None:
+    lex = Lexicons.default()
+    assert {"friday", "august", "last", "week"} <= lex.time_words
+    assert "fortnight" in lex.extend(time_words=["Fortnight"]).time_words
 
 
 def test_from_dir_overrides_one_file(tmp_path: Path) -> None:

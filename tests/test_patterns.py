@@ -171,6 +171,32 @@ def test_mixed_quote_is_one_attribution(run) -> None:  # type: ignore[no-untyped
     assert a.kind is QuoteKind.MIXED and "“life and colour”" in a.text
 
 
+def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"
+        "The audit found that the agency had lost $2 million in unpaid fees.\n\n"
+        "Officers found the car in a ditch near the river.\n\n"
+        "Many families find themselves in debt after the first winter."
+    )
+    poll = _one(r, "Ortiz leads")
+    assert poll.cue and poll.cue.lemma == "show"
+    # the reduced relative "released on Friday" is not the source: the poll is
+    assert poll.mention and poll.mention.text == "A Marist poll"
+    audit = _one(r, "lost $2 million")
+    assert audit.cue and audit.cue.lemma == "find" and audit.mention and audit.mention.text == "The audit"
+    # a finding verb with only an object reports nothing
+    assert not [a for a in r.attributions if "ditch" in a.text or "debt" in a.text]
+
+
+def test_findings_can_be_switched_off(extractor) -> None:  # type: ignore[no-untyped-def]
+    from quotattr.attribute import attribute
+
+    lex = extractor.lexicons
+    doc = extractor.annotate("The audit found that the agency had lost $2 million in unpaid fees.")
+    assert [a.cue and a.cue.lemma for a in attribute(doc, lex).attributions] == ["find"]
+    assert not attribute(doc, lex.extend(cue_classes=lex.cue_classes - {"evidence"})).attributions
+
+
 # -- what must produce nothing ----------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, 
 - ``irregular.tsv``: irregular forms of cue verbs ("said" → "say") for when the lemmatizer misses them
 - ``gendered.tsv``: honorifics and role nouns that mark gender ("Mrs.", "spokeswoman"), so that
   "she" does not resolve to a man
+- ``time_words.tsv``: words of time expressions ("Friday", "late August"), so that "A poll released
+  Friday shows …" does not take "Friday" as its source
 
 Extend them without editing the package::
 
@@ -35,7 +37,7 @@ __all__ = ["DATA_DIR", "Lexicons", "read_table"]
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: cue classes used unless the caller chooses others
-DEFAULT_CUE_CLASSES = frozenset({"speech", "write", "assert", "intend", "characterize"})
+DEFAULT_CUE_CLASSES = frozenset({"speech", "write", "assert", "intend", "characterize", "evidence"})
 
 
 def read_table(path: Path, columns: int) -> list[tuple[str, ...]]:
@@ -76,6 +78,7 @@ class Lexicons:
     gendered: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
     irregular: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
     nominal_cues: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
+    time_words: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -102,6 +105,7 @@ class Lexicons:
             gendered={r[0].lower(): r[1] for r in read_table(pick("gendered.tsv"), 2)},
             irregular={r[0].lower(): r[1].lower() for r in read_table(pick("irregular.tsv"), 2)},
             nominal_cues={r[0].lower(): r[1].lower() for r in read_table(pick("nominal_cues.tsv"), 2)},
+            time_words={r[0].lower() for r in read_table(pick("time_words.tsv"), 1)},
         )
 
     def extend(
@@ -117,6 +121,7 @@ class Lexicons:
         gendered: Mapping[str, str] | None = None,
         irregular: Mapping[str, str] | None = None,
         nominal_cues: Mapping[str, str] | None = None,
+        time_words: Iterable[str] = (),
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -130,6 +135,7 @@ class Lexicons:
             gendered={**self.gendered, **{k.lower(): v for k, v in (gendered or {}).items()}},
             irregular={**self.irregular, **{k.lower(): v.lower() for k, v in (irregular or {}).items()}},
             nominal_cues={**self.nominal_cues, **{k.lower(): v.lower() for k, v in (nominal_cues or {}).items()}},
+            time_words=self.time_words | {w.lower() for w in time_words},
         )
 
     def abbreviations(self) -> frozenset[str]:

@@ -34,6 +34,9 @@ CONFIDENCE = {
 DIRECTIVE_CUES = frozenset({"tell", "urge", "ask", "warn", "advise", "remind", "caution", "instruct", "order"})
 EDGE_PUNCT = frozenset({".", ",", ";", ":", "—", "–", "-", "(", ")"})
 FRAME_TAIL_MAX = 8
+#: how a finding is reported: "the study found that …", "polls show Clinton leads …", "…, the
+#: survey found"; an evidence verb with only an object or an infinitive reports nothing
+EVIDENCE_COMPLEMENTS = frozenset({"that", "ccomp", "frame"})
 
 
 def _sentence(view: DocView, i: int) -> tuple[int, int]:
@@ -318,7 +321,10 @@ def _content_for_cue(
     found = _parsed_complement(ctx, i, sent, lemma, that, ccomp)
     if found is None:
         found = _surface_complement(ctx, i, sent, lemma)
-    return _reframed(ctx, i, sent, found, ccomp)
+    framed = _reframed(ctx, i, sent, found, ccomp)
+    if framed is not None and ctx.lex.cues.get(lemma) == "evidence" and framed[1] not in EVIDENCE_COMPLEMENTS:
+        return None  # "find themselves in …", "ruled out", "show them the video": not a finding
+    return framed
 
 
 def _parsed_complement(
