@@ -171,6 +171,16 @@ def test_mixed_quote_is_one_attribution(run) -> None:  # type: ignore[no-untyped
     assert a.kind is QuoteKind.MIXED and "“life and colour”" in a.text
 
 
+def test_frame_closed_by_a_quoted_fragment(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "However noble the aim, the new levy “is a misguided approach,” said Ann Burman "
+        "(a view echoed by everyone I interviewed)."
+    )
+    a = _one(r, "misguided")
+    assert a.kind is QuoteKind.MIXED and a.mention and a.mention.text == "Ann Burman"
+    assert a.text.startswith("However noble the aim") and a.text.rstrip(",”").endswith("approach")
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

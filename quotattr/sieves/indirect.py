@@ -299,9 +299,18 @@ def _is_phrasal(lemma: str) -> bool:
     return " " in lemma
 
 
+def _is_quote_mark(view: DocView, k: int) -> bool:
+    """Is word ``k`` a quote mark (” or a typewriter '')?"""
+    return all(is_quote_char(c) for c in view.words[k].text)
+
+
 def _after_comma(view: DocView, i: int, sent: tuple[int, int]) -> bool:
-    """Does a comma right before the cue put it after its content ("…, said Carla Diaz, a …")?"""
-    return i - 1 >= sent[0] and view.words[i - 1].text == ","
+    """Does a comma right before the cue put it after its content ("…, said Carla Diaz, a …"), also
+    where a quoted fragment closes the content ("… tax ''is a misguided approach,'' said Mr. Burman")?"""
+    k = i - 1
+    while k >= sent[0] and _is_quote_mark(view, k):
+        k -= 1
+    return k >= sent[0] and view.words[k].text == ","
 
 
 # -- content --------------------------------------------------------------------------------------
@@ -582,8 +591,10 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     if view.words[cue].xpos == "VBG":
         return None  # "…, saying the mayor …" opens a report; it never frames one
     k = cue - 1
-    while k >= sent[0] and (view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() == "also"):
-        k -= 1
+    while k >= sent[0] and (
+        view.words[k].upos in ("ADV", "AUX") or view.words[k].text.lower() == "also" or _is_quote_mark(view, k)
+    ):
+        k -= 1  # (a closing mark: "… tax ''is a misguided approach,'' said Mr. Burman")
     after = cue + 1
     own_subject = True  # the cue's subject is written between the content and the cue, or after it
     if k >= sent[0] and view.words[k].text == ",":
@@ -593,12 +604,15 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
         own_subject = subject is not None
         if subject is not None:
             after = subject[1] + 1
+            # (an aside in parentheses is no clause of the subject's: "said Mr. Burman (a view echoed
+            # by everyone I interviewed)")
+            aside = next((x for x in range(after, sent[1]) if view.words[x].text == "("), sent[1])
             if (
                 after < sent[1]
                 and view.words[after].text != ","
                 and any(
                     view.words[x].upos in ("VERB", "AUX") and view.words[x].xpos not in ("VBG", "VBN")
-                    for x in range(after, sent[1])
+                    for x in range(after, aside)
                 )
             ):
                 return None  # "X, a senior associate, said parents still want …": a clause, not a frame
