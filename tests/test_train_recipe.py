@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quotattr.models.train import PARAGRAPH_COMMENTS, _gum_mentions, _iob_spans, gum_commercial, gum_ner_sentence
+from quotattr.models.train import (
+    PARAGRAPH_COMMENTS,
+    _conll_scores,
+    _gum_mentions,
+    _iob_spans,
+    gum_commercial,
+    gum_ner_sentence,
+)
 
 
 def _conllu(rows: list[tuple[str, str, str, str]]) -> list[str]:
@@ -123,3 +130,20 @@ def test_gum_commercial_keeps_licensed_genres_and_the_asked_comments(tmp_path: P
     assert paragraphs[0][:2] == ["# newdoc id = GUM_news_a", "# newpar"]
     assert not any(ln.startswith("# s_type") for s in paragraphs for ln in s)
     assert len(paragraphs) == 2
+
+
+def test_conll_scores_read_the_dev_table_not_the_test_table() -> None:
+    log = "\n".join(
+        [
+            "2026-11-24 07:26:39 INFO: Finished running dev set on",
+            "UD_English-EWT",
+            "   Tokens Sentences     Words",
+            "    99.41     89.78     99.11",
+            "2026-11-24 07:26:39 INFO: Running test step with args: ['--mode', 'predict']",
+            "2026-11-24 07:26:44 INFO: Finished running test set on",
+            "UD_English-EWT",
+            "   Tokens Sentences     Words",
+            "    99.18     88.52     99.00",
+        ]
+    )
+    assert _conll_scores(log, ("Tokens", "Sentences", "Words")) == {"Tokens": 99.41, "Sentences": 89.78, "Words": 99.11}

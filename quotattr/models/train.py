@@ -814,12 +814,14 @@ def _dev_curve(log_text: str) -> list[float]:
 
 
 def _conll_scores(log_text: str, metrics: Sequence[str]) -> dict[str, float]:
-    """Last score of each metric in a training log.
+    """Last dev score of each metric in a training log.
 
     stanza prints either a CoNLL 2018 table (``UPOS | p | r | f1 | ...``) or, during training, a
     header line of metric names followed by a line of values (``UPOS XPOS UFeats AllTags``).
     """
     found: dict[str, float] = {}
+    # stanza's run_* scripts score the test set after the dev set: only the dev part counts
+    log_text = log_text.split("Running test step", 1)[0]
     lines = [ln.split(" INFO: ", 1)[-1] for ln in log_text.splitlines()]
     for i, line in enumerate(lines[:-1]):
         names = line.split()
