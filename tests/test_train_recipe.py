@@ -147,3 +147,19 @@ def test_conll_scores_read_the_dev_table_not_the_test_table() -> None:
         ]
     )
     assert _conll_scores(log, ("Tokens", "Sentences", "Words")) == {"Tokens": 99.41, "Sentences": 89.78, "Words": 99.11}
+
+
+def test_ner_lr_reaches_the_optimizer_of_a_finetuned_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # stanza's --finetune builds Adam from the loaded model's saved lr (1e-3); the runner resets it
+    from stanza.models.common.pretrain import Pretrain
+    from stanza.models.ner import trainer as ner_trainer
+
+    from quotattr.models.fastbilinear import install_ner_lr
+    from quotattr.nlp import BUNDLED_DIR
+
+    monkeypatch.setattr(ner_trainer.Trainer, "__init__", ner_trainer.Trainer.__init__)  # restored after
+    install_ner_lr(3e-4)  # (without it: [0.001])
+    pretrain = Pretrain(str(BUNDLED_DIR / "pretrain.pt"))
+    trainer = ner_trainer.Trainer(model_file=str(BUNDLED_DIR / "ner.pt"), pretrain=pretrain, device="cpu")
+    assert [g["lr"] for g in trainer.optimizer.param_groups] == [3e-4] * len(trainer.optimizer.param_groups)
+    assert trainer.args["lr"] == 3e-4

@@ -9,7 +9,8 @@ to float rounding and the saved checkpoints are stock stanza checkpoints.
 usage: python -m quotattr.models.fastbilinear stanza.utils.training.run_pos ARGS...
        (installs the patch, pins torch to one thread unless ``QUOTATTR_TRAIN_THREADS`` says
        otherwise, installs :mod:`quotattr.models.warmstart` when ``QUOTATTR_WARM_START`` names a
-       model file, then runs the named module as ``__main__``)
+       model file, sets a fine-tuned NER model's learning rate when ``QUOTATTR_NER_LR`` gives one,
+       then runs the named module as ``__main__``)
 """
 
 from __future__ import annotations
@@ -45,6 +46,23 @@ def install() -> None:
     biaffine.BiaffineScorer.forward = _fast_forward
 
 
+def install_ner_lr(lr: float) -> None:
+    """Make a fine-tuned NER model train at ``lr``: stanza's ``--finetune`` builds the optimizer from
+    the loaded model's own saved arguments, so ``--lr`` alone does not reach it."""
+    from stanza.models.ner import trainer as ner_trainer
+
+    original_init = ner_trainer.Trainer.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        if kwargs.get("model_file") is not None and getattr(self, "optimizer", None) is not None:
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr
+            self.args["lr"] = lr
+
+    ner_trainer.Trainer.__init__ = init
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
@@ -54,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(int(os.environ.get("QUOTATTR_TRAIN_THREADS", "1")))
     install()
+    ner_lr = os.environ.get("QUOTATTR_NER_LR")
+    if ner_lr:
+        install_ner_lr(float(ner_lr))
     warm = os.environ.get("QUOTATTR_WARM_START")
     if warm:
         from quotattr.models.warmstart import install as install_warm_start

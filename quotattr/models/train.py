@@ -785,6 +785,8 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
         ],
         patched=True,
         budget_min=opts.ner_minutes,
+        # --finetune builds the optimizer from the loaded model's saved lr; the runner resets it
+        extra_env={"QUOTATTR_NER_LR": str(opts.ner_lr)} if opts.ner_warm_start else None,
     )
     shutil.copyfile(save / f"{name}_nocharlm_ner.pt", work.models / "ner.pt")
     record(
