@@ -181,6 +181,21 @@ def test_frame_closed_by_a_quoted_fragment(run) -> None:  # type: ignore[no-unty
     assert a.text.startswith("However noble the aim") and a.text.rstrip(",”").endswith("approach")
 
 
+def test_direct_only_cues(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "“We want a hearing,” Ms. Ortiz said. She continued, “All we are asking for is a day in court.”\n\n"
+        "Prices continued to rise in the spring, and the strike continued.\n\n"
+        "“No more cuts!” the nurses chanted outside the hospital."
+    )
+    court = _one(r, "day in court")
+    assert court.kind is QuoteKind.DIRECT and court.cue and court.cue.lemma == "continue"
+    assert court.speaker and court.speaker.name == "Ortiz"
+    nurses = _one(r, "No more cuts")
+    assert nurses.cue and nurses.cue.lemma == "chant" and nurses.mention and nurses.mention.text == "the nurses"
+    # a cue of direct quotes only reports nothing by itself
+    assert not [a for a in r.attributions if "rise" in a.text or "strike" in a.text]
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

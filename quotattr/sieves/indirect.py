@@ -291,6 +291,8 @@ def _open_cue(ctx: Context, i: int, w: Word) -> bool:
     """Is word ``i`` a cue verb no sieve has claimed, in the body text and outside quote marks?"""
     if i in ctx.claimed_cues or not is_cue_word(ctx.view, i, ctx.lex):
         return False
+    if ctx.lex.cues.get(cue_lemma(ctx, i)) == "direct":
+        return False  # "She continued, “…”" cues only the quote; "prices continued to rise" reports nothing
     return not (ctx.in_verbatim(w.start) or not ctx.in_body(w.start))
 
 
