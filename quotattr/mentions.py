@@ -106,6 +106,7 @@ def is_abbreviation_period(view: DocView, i: int) -> bool:
         and len(prev.text) <= 5
         and i + 1 < len(view.words)
         and view.words[i + 1].text[:1].isupper()
+        and view.words[i + 1].sent == view.words[i].sent  # "… of Iraqi Commander-in-Chief." ends one
     )
 
 

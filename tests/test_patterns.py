@@ -250,6 +250,16 @@ def test_scare_quotes_and_titles_are_not_quotes(run) -> None:  # type: ignore[no
 # -- speaker resolution -------------------------------------------------------------------------------
 
 
+def test_sentence_final_period_stays_out_of_the_speaker(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The rooms will open in Kirkuk, according to Brig. Gen. Helen Okafor, spokesperson of Iraqi "
+        "Commander-in-Chief.\n\nMore talks are planned."
+    )
+    a = _one(r, "rooms will open")
+    assert a.mention and a.mention.text.endswith("Commander-in-Chief")
+    assert a.speaker and a.speaker.rank == "Brig. Gen." and a.speaker.organization == "Iraqi Commander-in-Chief"
+
+
 def test_surname_pronoun_and_nominal_coreference(run) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Col. James Porter, a spokesman for the regional command, said the convoy had reached the border.\n\n"
