@@ -196,6 +196,18 @@ def test_direct_only_cues(run) -> None:  # type: ignore[no-untyped-def]
     assert not [a for a in r.attributions if "rise" in a.text or "strike" in a.text]
 
 
+def test_according_to_before_a_whole_quote(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "According to Mayor Ortiz, “If the council had listened, the bridge would be open. It was not up to me.”"
+        "\n\nAccording to the audit, “critical” repairs were delayed by two years."
+    )
+    bridge = _one(r, "bridge would be open")
+    assert bridge.kind is QuoteKind.DIRECT and bridge.cue and bridge.cue.text == "According to"
+    assert bridge.text.endswith("up to me.”") and bridge.speaker and bridge.speaker.name == "Ortiz"
+    repairs = _one(r, "repairs were delayed")  # a scare quote opening the clause is only a fragment
+    assert repairs.kind is QuoteKind.MIXED and repairs.text.endswith("two years")
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from quotattr.mentions import np_right
 from quotattr.model import QuoteKind
+from quotattr.quotes import QuoteSpan
 from quotattr.sieves import Candidate, Context
 
 __all__ = ["according_to"]
@@ -44,6 +45,25 @@ def according_to(ctx: Context) -> list[Candidate]:
         spans = [(words[a].start, words[b].end) for a, b in parts]
         if any(q.start < spans[-1][1] and spans[0][0] < q.end for q in ctx.quotes):
             continue  # a direct quote: the direct sieves own it
+        opened = _quote_opening(ctx, words[after[0]].start) if before is None and after is not None else None
+        if opened is not None and after is not None and opened.end >= words[after[1]].end:
+            # "According to Limbaugh, “[I]f it was left up to Hillary … in it.'”": the quote is the content
+            out.append(
+                Candidate(
+                    content=list(opened.parts),
+                    kind=QuoteKind.DIRECT,
+                    sieve="according_to",
+                    confidence=0.9,
+                    sentence=w.sent,
+                    cue=(w.start, words[i + 1].end),
+                    cue_lemma="according to",
+                    cue_word=i,
+                    mention=source,
+                    quote=opened,
+                )
+            )
+            ctx.claimed_cues.add(i)
+            continue
         kind = (
             QuoteKind.MIXED
             if any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
@@ -64,6 +84,12 @@ def according_to(ctx: Context) -> list[Candidate]:
         )
         ctx.claimed_cues.add(i)
     return out
+
+
+def _quote_opening(ctx: Context, start: int) -> QuoteSpan | None:
+    """The quote (sentence-level or embedded) that opens at character ``start``, if one does (the
+    caller checks it runs to the clause's end: "“critical” sites were hit" is a fragment)."""
+    return next((q for q in (*ctx.quotes, *ctx.fragments) if q.start == start), None)
 
 
 def _trimmed(view, first: int, last: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
