@@ -208,6 +208,21 @@ def test_according_to_before_a_whole_quote(run) -> None:  # type: ignore[no-unty
     assert repairs.kind is QuoteKind.MIXED and repairs.text.endswith("two years")
 
 
+def test_transcript_quoted_paragraph_by_paragraph(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Chris Wallace interviewed Gov. Mike Pence on Sunday.\n\n"
+        '"WALLACE: Will the guests be there tomorrow night?\n\n'
+        '"PENCE: Well, look, this is serious business. The voters deserve better than a “reality show.”\n\n'
+        '"WALLACE: Thank you, Governor."'
+    )
+    turns = [a for a in r.attributions if a.sieve == "transcript"]
+    assert [a.mention.text for a in turns if a.mention] == ["WALLACE", "PENCE", "WALLACE"]
+    pence = _one(r, "serious business")
+    assert pence.speaker and pence.speaker.name == "Mike Pence" and not pence.text.startswith('"')
+    # the paragraphs' quote marks make one long quote; its turns are attributed, not the whole
+    assert not [a for a in r.attributions if a.speaker is None]
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

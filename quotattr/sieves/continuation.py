@@ -97,6 +97,8 @@ def unattributed(ctx: Context) -> list[Candidate]:
     for q in ctx.quotes:
         if id(q) in done or not ctx.in_body(q.start):
             continue
+        if any(q.start <= a < q.end for a, _ in ctx.verbatim):
+            continue  # a transcript quoted paragraph by paragraph: its turns are attributed already
         n = sum(1 for k in view.words_in(q.start, q.end) if view.words[k].upos != "PUNCT")
         if n < MIN_UNATTRIBUTED_WORDS:
             continue

@@ -18,7 +18,8 @@ from quotattr.sieves import Candidate, Context
 
 __all__ = ["speaker_labels"]
 
-_LABEL = regex.compile(r"^([\p{Lu}][\p{L}.'’ -]{0,40}?)\s*:\s+(?=\S)")
+#: "PENCE: …", also inside a transcript quoted paragraph by paragraph ('"PENCE: Well, look, …')
+_LABEL = regex.compile(r"^(?:[\"“]\s*)?([\p{Lu}][\p{L}.'’ -]{0,40}?)\s*:\s+(?=\S)")
 MAX_LABEL_WORDS = 4
 
 
