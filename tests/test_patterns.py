@@ -223,6 +223,21 @@ def test_transcript_quoted_paragraph_by_paragraph(run) -> None:  # type: ignore[
     assert not [a for a in r.attributions if a.speaker is None]
 
 
+def test_quote_resumed_mid_sentence_after_an_aside(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "“Every time you say that,” Tester said during a rally in Kenansville, N.C., “you give ammunition to the "
+        "critics.”\n\n"
+        "“I hate the term,” she said, but added that after taxes “they were not living large.”"
+    )
+    tester = _one(r, "Every time")
+    assert [span.text for span in tester.content] == [
+        "“Every time you say that,”",
+        "“you give ammunition to the critics.”",
+    ]
+    term = _one(r, "I hate the term")  # a new report ("added that …") holds the second quote
+    assert [span.text for span in term.content] == ["“I hate the term,”"]
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from quotattr.model import QuoteKind
 from quotattr.quotes import QuoteSpan
 from quotattr.sieves import Candidate, Context
+from quotattr.sieves.direct import is_cue_word
 
-__all__ = ["continuation", "unattributed"]
+__all__ = ["continuation", "resumed_fragments", "unattributed"]
 
 MIN_UNATTRIBUTED_WORDS = 6
 
@@ -24,6 +25,7 @@ def _attributed_quotes(ctx: Context) -> set[int]:
 
 def continuation(ctx: Context) -> list[Candidate]:
     view = ctx.view
+    resumed_fragments(ctx)
     done = _attributed_quotes(ctx)
     out: list[Candidate] = []
     for q in ctx.quotes:
@@ -78,6 +80,47 @@ def continuation(ctx: Context) -> list[Candidate]:
         out.append(cand)
         done.add(id(q))
     return out
+
+
+def resumed_fragments(ctx: Context) -> None:
+    """“Every time you say that,” Tester said, referring to the excuse, “you give ammunition …”: a
+    quoted stretch that resumes an interrupted direct quote mid-sentence (so stage 3 filed it as a
+    fragment) and ends the sentence joins that quote's attribution."""
+    view = ctx.view
+    for f in ctx.fragments:
+        if not ctx.in_body(f.start) or not _ends_sentence(view.text, f):
+            continue
+        para = view.paragraph_of(f.start)
+        before = [
+            c
+            for c in ctx.found
+            if c.kind is QuoteKind.DIRECT
+            and c.quote is not None
+            and c.end <= f.start
+            and view.paragraph_of(c.start) == para
+        ]
+        if before:
+            prev = max(before, key=lambda c: c.end)
+            if _interrupted(ctx, prev, f) and not _reports_again(ctx, prev, f):
+                prev.content.extend(f.parts)
+
+
+def _reports_again(ctx: Context, prev: Candidate, f: QuoteSpan) -> bool:
+    """Does a new report start between the cue and the fragment ("'', she said, but added that …
+    ''They weren't living large.''")?"""
+    if prev.cue is None:
+        return True
+    between = ctx.view.words_in(prev.cue[1], f.start)
+    return any(
+        ctx.view.words[k].text.lower() in ("that", "but", "and") or is_cue_word(ctx.view, k, ctx.lex) for k in between
+    )
+
+
+def _ends_sentence(text: str, q: QuoteSpan) -> bool:
+    """Does the quote end its sentence (“… big banks.” / “… banks”.)?"""
+    inner = text[q.start : q.end].rstrip("\"”’'»")
+    after = text[q.end : q.end + 3].lstrip(" ")
+    return inner.endswith((".", "!", "?", "…")) or after[:1] in ("", "\n", ".", "!", "?")
 
 
 def _interrupted(ctx: Context, prev: Candidate, q: QuoteSpan) -> bool:
