@@ -361,6 +361,14 @@ def mention_for_cue(
     return found, how
 
 
+def _not_a_subject(view: DocView, cue: int, phrase: tuple[int, int], lex: Lexicons) -> bool:
+    """Is the phrase right before the cue a time adverbial ("Wells Fargo just this month announced")
+    or the end of a participle clause of the cue's ("Trump, speaking to a group in Virginia, said")?"""
+    if all(_timely(view.words[k], lex) for k in range(phrase[0], phrase[1] + 1)):
+        return True
+    return any(d < cue and phrase[1] in view.subtree(d) for d in view.deps(cue, "advcl"))
+
+
 def _mention_for_cue(
     view: DocView, cue: int, lex: Lexicons, floor: int, ceiling: int, *, postposed_ok: bool = False
 ) -> tuple[tuple[int, int] | None, str]:
@@ -421,6 +429,10 @@ def _mention_for_cue(
                 name = np_left(view, _name_end(view, parse_subj), lex, floor)
                 if name is not None and tail and parse_subj < tail[0] < surface[0] and tail[-1] >= surface[1]:
                     return (name[0], tail[-1]), "parse"
+        if parse_subj is not None and floor <= parse_subj < surface[0] and _not_a_subject(view, cue, surface, lex):
+            left = np_left(view, _name_end(view, parse_subj), lex, floor)
+            if left is not None:
+                return left, "parse"
         if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
             return surface, "surface"
         if parse_subj > cue:

@@ -292,6 +292,17 @@ def test_scare_quotes_and_titles_are_not_quotes(run) -> None:  # type: ignore[no
 # -- speaker resolution -------------------------------------------------------------------------------
 
 
+def test_speaker_before_a_time_adverbial_or_a_participle_clause(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Wells Fargo just this month announced it would drop the fees.\n\n"
+        "Ortiz, speaking to a veterans group in Virginia, said he would order a review of the defenses."
+    )
+    fees = _one(r, "drop the fees")
+    assert fees.mention and fees.mention.text == "Wells Fargo"
+    review = _one(r, "order a review")
+    assert review.mention and review.mention.text == "Ortiz"
+
+
 def test_sentence_final_period_stays_out_of_the_speaker(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "The rooms will open in Kirkuk, according to Brig. Gen. Helen Okafor, spokesperson of Iraqi "
