@@ -255,6 +255,18 @@ def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-
     assert not [a for a in r.attributions if "ditch" in a.text or "debt" in a.text]
 
 
+def test_findings_in_frames(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Young voters favor Ortiz by a wide margin, recent polls show.\n\n"
+        "The survey, conducted by the Marist institute, finds Ortiz with a small lead among young voters.\n\n"
+        "Such goods are often too costly or too difficult to find, according to the survey."
+    )
+    poll = _one(r, "wide margin")
+    assert poll.cue and poll.cue.lemma == "show" and poll.mention and poll.mention.text == "recent polls"
+    # "…, finds Ortiz with …" and "to find, according to …" frame nothing
+    assert not [a for a in r.attributions if a.cue and a.cue.lemma == "find"]
+
+
 def test_findings_can_be_switched_off(extractor) -> None:  # type: ignore[no-untyped-def]
     from quotattr.attribute import attribute
 

@@ -333,9 +333,20 @@ def _content_for_cue(
     if found is None:
         found = _surface_complement(ctx, i, sent, lemma)
     framed = _reframed(ctx, i, sent, found, ccomp)
-    if framed is not None and ctx.lex.cues.get(lemma) == "evidence" and framed[1] not in EVIDENCE_COMPLEMENTS:
+    if framed is None or ctx.lex.cues.get(lemma) != "evidence":
+        return framed
+    if framed[1] not in EVIDENCE_COMPLEMENTS:
         return None  # "find themselves in …", "ruled out", "show them the video": not a finding
+    if framed[1] == "frame" and not _frames_alone(view, i, sent):
+        return None  # "…, the survey found." frames; "…, finds Clinton with …", "difficult to find, …" do not
     return framed
+
+
+def _frames_alone(view: DocView, i: int, sent: tuple[int, int]) -> bool:
+    """Does the cue stand alone after its frame: punctuation next (", the poll shows, among …", "…
+    found."), and no "to" before it?"""
+    after_ok = i + 1 >= sent[1] or view.words[i + 1].upos == "PUNCT"
+    return after_ok and not (i - 1 >= sent[0] and view.words[i - 1].text.lower() == "to")
 
 
 def _parsed_complement(
