@@ -238,6 +238,13 @@ def test_quote_resumed_mid_sentence_after_an_aside(run) -> None:  # type: ignore
     assert [span.text for span in term.content] == ["“I hate the term,”"]
 
 
+def test_cue_tagged_as_plural_noun_after_an_appositive(run) -> None:  # type: ignore[no-untyped-def]
+    # the compact tagger reads "notes" here as a plural noun; "…, notes that" is still a report
+    r = run("Dana Ortiz, a GOP political consultant, notes that winning 20% of the vote in a district is enough.")
+    a = _one(r, "winning 20%")
+    assert a.cue and a.cue.text == "notes" and a.speaker and a.speaker.name == "Dana Ortiz"
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

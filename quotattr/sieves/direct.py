@@ -85,8 +85,8 @@ def is_cue_word(view: DocView, i: int, lex: Lexicons) -> bool:
         and w.text.lower().endswith("s")
         and 0 < i < len(words) - 1
         and words[i + 1].text.lower() == "that"
-        and words[i - 1].upos in ("PROPN", "NOUN")
-    )
+        and (words[i - 1].upos in ("PROPN", "NOUN") or words[i - 1].text == ",")
+    )  # (", a GOP consultant, notes that …": after an appositive's comma)
 
 
 def cue_lemma(ctx: Context, i: int) -> str:
