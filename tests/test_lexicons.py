@@ -11,7 +11,7 @@ from quotattr import Lexicons
 
 def test_default_lexicons_hold_the_core_entries() -> None:
     lex = Lexicons.default()
-    for lemma in ("say", "tell", "add", "explain", "warn", "claim", "reveal", "announce", "tweet", "deny"):
+    for lemma in ("say", "tell", "add", "explain", "warn", "claim", "reveal", "announce", "tweet", "deny", "imply"):
         assert lex.is_cue(lemma), lemma
     assert lex.ranks["Lie. Gen."] == "Lt. Gen."
     assert "chief of staff" in lex.titles
