@@ -45,33 +45,19 @@ def according_to(ctx: Context) -> list[Candidate]:
         spans = [(words[a].start, words[b].end) for a, b in parts]
         if any(q.start < spans[-1][1] and spans[0][0] < q.end for q in ctx.quotes):
             continue  # a direct quote: the direct sieves own it
+        content: list[tuple[int, int]] = spans
+        quote: QuoteSpan | None = None
         opened = _quote_opening(ctx, words[after[0]].start) if before is None and after is not None else None
         if opened is not None and after is not None and opened.end >= words[after[1]].end:
             # "According to Limbaugh, “[I]f it was left up to Hillary … in it.'”": the quote is the content
-            out.append(
-                Candidate(
-                    content=list(opened.parts),
-                    kind=QuoteKind.DIRECT,
-                    sieve="according_to",
-                    confidence=0.9,
-                    sentence=w.sent,
-                    cue=(w.start, words[i + 1].end),
-                    cue_lemma="according to",
-                    cue_word=i,
-                    mention=source,
-                    quote=opened,
-                )
-            )
-            ctx.claimed_cues.add(i)
-            continue
-        kind = (
-            QuoteKind.MIXED
-            if any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
-            else QuoteKind.INDIRECT
-        )
+            content, quote, kind = list(opened.parts), opened, QuoteKind.DIRECT
+        elif any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans):
+            kind = QuoteKind.MIXED
+        else:
+            kind = QuoteKind.INDIRECT
         out.append(
             Candidate(
-                content=spans,
+                content=content,
                 kind=kind,
                 sieve="according_to",
                 confidence=0.9,
@@ -80,6 +66,7 @@ def according_to(ctx: Context) -> list[Candidate]:
                 cue_lemma="according to",
                 cue_word=i,
                 mention=source,
+                quote=quote,
             )
         )
         ctx.claimed_cues.add(i)
