@@ -245,6 +245,21 @@ def test_cue_tagged_as_plural_noun_after_an_appositive(run) -> None:  # type: ig
     assert a.cue and a.cue.text == "notes" and a.speaker and a.speaker.name == "Dana Ortiz"
 
 
+def test_accusations(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Sen. Dana Ortiz accused the contractor of hiding the cracks for years.\n\n"
+        "The mayor blamed the council for the delays.\n\n"
+        "Residents blamed the weather."
+    )
+    hiding = _one(r, "hiding the cracks")
+    assert hiding.cue and hiding.cue.lemma == "accuse"
+    assert hiding.text == "the contractor of hiding the cracks for years"
+    assert hiding.speaker and hiding.speaker.name == "Dana Ortiz"
+    delays = _one(r, "the delays")
+    assert delays.cue and delays.cue.lemma == "blame" and delays.mention and delays.mention.text == "The mayor"
+    assert not [a for a in r.attributions if "weather" in a.text]  # blame with no charge reports nothing
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

@@ -3,7 +3,7 @@
 Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, tab-separated columns:
 
 - ``cues.tsv``: cue lemma, class (speech / write / assert / intend / characterize / evidence /
-  direct)
+  direct / accuse)
 - ``ranks.tsv``: rank or honorific as written, its normalised form ("Lie. Gen." → "Lt. Gen.")
 - ``titles.tsv``: role title (lower-case, may be several words), class
 - ``org_heads.tsv``: head words of organisation names
@@ -38,7 +38,7 @@ __all__ = ["DATA_DIR", "Lexicons", "read_table"]
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: cue classes used unless the caller chooses others
-DEFAULT_CUE_CLASSES = frozenset({"speech", "write", "assert", "intend", "characterize", "evidence", "direct"})
+DEFAULT_CUE_CLASSES = frozenset({"speech", "write", "assert", "intend", "characterize", "evidence", "direct", "accuse"})
 
 
 def read_table(path: Path, columns: int) -> list[tuple[str, ...]]:

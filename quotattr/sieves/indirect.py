@@ -370,7 +370,19 @@ def _parsed_complement(
     if ctx.lex.cues.get(lemma) == "characterize":
         named = _characterized(ctx, i, sent[1])
         return (named, "predicative") if named is not None else None
+    if ctx.lex.cues.get(lemma) == "accuse":
+        charge = _accusation(view, i, sent)
+        return (charge, "object") if charge is not None else None
     return None
+
+
+def _accusation(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int] | None:
+    """ "accused her of making racist remarks", "blamed the council for the delays": the accused and
+    the charge, from the object to the end of the sentence — only when "of" / "for" follows it."""
+    objects = [o for o in view.deps(i, "obj") if o > i]
+    if not objects or objects[0] + 1 >= sent[1] or view.words[objects[0] + 1].text.lower() not in ("of", "for"):
+        return None
+    return min(k for k in view.subtree(objects[0]) if k > i), sent[1] - 1
 
 
 def _infinitive_complement(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int] | None:
