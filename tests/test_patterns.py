@@ -249,7 +249,8 @@ def test_accusations(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "Sen. Dana Ortiz accused the contractor of hiding the cracks for years.\n\n"
         "The mayor blamed the council for the delays.\n\n"
-        "Residents blamed the weather."
+        "Residents blamed the weather.\n\n"
+        "Perhaps most damaging, the inspectors have been blamed for missing the leak."
     )
     hiding = _one(r, "hiding the cracks")
     assert hiding.cue and hiding.cue.lemma == "accuse"
@@ -258,6 +259,7 @@ def test_accusations(run) -> None:  # type: ignore[no-untyped-def]
     delays = _one(r, "the delays")
     assert delays.cue and delays.cue.lemma == "blame" and delays.mention and delays.mention.text == "The mayor"
     assert not [a for a in r.attributions if "weather" in a.text]  # blame with no charge reports nothing
+    assert not [a for a in r.attributions if "damaging" in a.text]  # nor a passive one with a frame before it
 
 
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]

@@ -333,6 +333,8 @@ def _content_for_cue(
     if found is None:
         found = _surface_complement(ctx, i, sent, lemma)
     framed = _reframed(ctx, i, sent, found, ccomp)
+    if ctx.lex.cues.get(lemma) == "accuse" and framed is not None and framed[1] != "object":
+        return None  # "peacekeepers have been blamed for …" frames nothing; only "accused X of …" reports
     if framed is None or ctx.lex.cues.get(lemma) != "evidence":
         return framed
     if framed[1] not in EVIDENCE_COMPLEMENTS:
@@ -382,7 +384,9 @@ def _accusation(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int]
     objects = [o for o in view.deps(i, "obj") if o > i]
     if not objects or objects[0] + 1 >= sent[1] or view.words[objects[0] + 1].text.lower() not in ("of", "for"):
         return None
-    return min(k for k in view.subtree(objects[0]) if k > i), sent[1] - 1
+    # up to the end of the cue's own phrase: "tweets accusing Machado of having a record are “lies”"
+    end = max(k for k in view.subtree(i) if i < k < sent[1] and view.words[k].upos != "PUNCT")
+    return min(k for k in view.subtree(objects[0]) if k > i), end
 
 
 def _infinitive_complement(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int] | None:
