@@ -86,6 +86,7 @@ SKIP_BEFORE_CUE = frozenset(
 )
 SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on", "with"})
 ADDRESSEE_ADPS = frozenset({"of"})
+GLUE = frozenset({"-", "‐", "/"})  #: joins words written without spaces into one name
 RELATIVE_WORDS = frozenset({"who", "which", "whose", "whom", "where"})
 
 
@@ -133,13 +134,14 @@ def _is_npish(view: DocView, i: int) -> bool:
 
 
 def _glued(view: DocView, k: int) -> bool:
-    """Is word ``k`` written against word ``k + 1`` with a hyphen between or around them?"""
+    """Is word ``k`` written against word ``k + 1`` with a hyphen or slash between or around them
+    ("al-Naba", "Reuters/Ipsos")?"""
     if k < 0 or k + 1 >= len(view.words):
         return False
     a, b = view.words[k], view.words[k + 1]
     if a.end != b.start or a.sent != b.sent:
         return False
-    return a.text in ("-", "‐") or b.text in ("-", "‐")
+    return a.text in GLUE or b.text in GLUE
 
 
 def _starts_appositive(view: DocView, first: int, last: int, lex: Lexicons) -> bool:

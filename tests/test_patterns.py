@@ -291,6 +291,12 @@ def test_findings_in_frames(run) -> None:  # type: ignore[no-untyped-def]
     assert not [a for a in r.attributions if a.cue and a.cue.lemma == "find"]
 
 
+def test_names_written_with_a_slash(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The latest Reuters/Ipsos poll shows that Ortiz leads the race.")
+    a = _one(r, "Ortiz leads")
+    assert a.mention and a.mention.text == "The latest Reuters/Ipsos poll"
+
+
 def test_findings_can_be_switched_off(extractor) -> None:  # type: ignore[no-untyped-def]
     from quotattr.attribute import attribute
 
