@@ -14,20 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.news_sentences import NEWS
 from quotattr.guard import GuardSettings, annotate, chunk_spans, sanitize, violations
 from quotattr.model import Result
 
 pytestmark = pytest.mark.pipeline
-
-NEWS = (
-    "“We will not accept this,” said Maj. Gen. Sirwan Barzani, a Peshmerga commander.",
-    "The ministry said in a statement that talks would resume on Monday.",
-    "According to the report, 40 people were injured.",
-    '"It is over," she told reporters. "We go home now."',
-    "Police spokesman Ana Silva said the road was closed, adding that “nobody was hurt.”",
-    "He called the decision ‘a disgrace’ and said he would appeal.",
-    "Officials, who spoke on condition of anonymity, said the plan had failed.",
-)
 
 
 def check(extractor, text: str) -> Result:  # type: ignore[no-untyped-def]
