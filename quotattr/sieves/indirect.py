@@ -333,15 +333,22 @@ def _content_for_cue(
     if found is None:
         found = _surface_complement(ctx, i, sent, lemma)
     framed = _reframed(ctx, i, sent, found, ccomp)
-    if ctx.lex.cues.get(lemma) == "accuse" and framed is not None and framed[1] != "object":
-        return None  # "peacekeepers have been blamed for …" frames nothing; only "accused X of …" reports
-    if framed is None or ctx.lex.cues.get(lemma) != "evidence":
-        return framed
-    if framed[1] not in EVIDENCE_COMPLEMENTS:
-        return None  # "find themselves in …", "ruled out", "show them the video": not a finding
-    if framed[1] == "frame" and not _frames_alone(view, i, sent):
-        return None  # "…, the survey found." frames; "…, finds Clinton with …", "difficult to find, …" do not
+    if framed is None or not _fits_cue_class(view, i, sent, ctx.lex.cues.get(lemma), framed[1]):
+        return None
     return framed
+
+
+def _fits_cue_class(view: DocView, i: int, sent: tuple[int, int], cls: str | None, how: str) -> bool:
+    """May a cue of class ``cls`` report content found by ``how``? Accusations only by their object
+    and charge; findings only by a clause or a frame the cue stands alone after."""
+    if cls == "accuse":
+        return how == "object"  # "peacekeepers have been blamed for …" frames nothing
+    if cls != "evidence":
+        return True
+    if how not in EVIDENCE_COMPLEMENTS:
+        return False  # "find themselves in …", "ruled out", "show them the video": not a finding
+    # "…, the survey found." frames; "…, finds Clinton with …", "difficult to find, …" do not
+    return how != "frame" or _frames_alone(view, i, sent)
 
 
 def _frames_alone(view: DocView, i: int, sent: tuple[int, int]) -> bool:
@@ -380,7 +387,7 @@ def _parsed_complement(
 
 def _accusation(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int] | None:
     """ "accused her of making racist remarks", "blamed the council for the delays": the accused and
-    the charge, from the object to the end of the sentence — only when "of" / "for" follows it."""
+    the charge, from the object to the end of the cue's phrase — only when "of" / "for" follows it."""
     objects = [o for o in view.deps(i, "obj") if o > i]
     if not objects or objects[0] + 1 >= sent[1] or view.words[objects[0] + 1].text.lower() not in ("of", "for"):
         return None
