@@ -305,6 +305,15 @@ def _segment_end(view: DocView, start: int, ceiling: int) -> int | None:
 def subject_of(view: DocView, verb: int, depth: int = 0) -> int | None:
     """The parse's subject of ``verb``, following conj/xcomp/advcl chains up to the verb that has one."""
     subjects = view.deps(verb, "nsubj")
+    if len(subjects) > 1:
+        # two subjects in one noun phrase is a split name ("The campaign manager | Robby Tanner
+        # said"): take the last of the run, and the scan left from there takes the phrase whole;
+        # "Wells Fargo just this month announced" keeps the first (an adverb stands between)
+        first = subjects[0]
+        for k in sorted(subjects)[1:]:
+            if k < verb and all(_is_npish(view, j) for j in range(first + 1, k)):
+                first = k
+        return first
     if subjects:
         return subjects[0]
     w = view.words[verb]
@@ -444,9 +453,12 @@ def _mention_for_cue(
         return surface, "surface"
     if parse_subj is not None and floor <= parse_subj < ceiling:
         if parse_subj > cue:
-            if not postposed_ok and parse_subj != cue + 1:
+            start = parse_subj
+            while start - 1 > cue and _is_npish(view, start - 1):
+                start -= 1  # "said Mr. Tom Reed": the honorific the parse hung off the name
+            if not postposed_ok and start != cue + 1:
                 return None, ""
-            post = np_right(view, parse_subj, lex, ceiling)
+            post = np_right(view, start, lex, ceiling)
             return post, "postposed"
         left = np_left(view, _name_end(view, parse_subj), lex, floor)
         return left, "parse"
