@@ -283,12 +283,13 @@ def test_findings_in_frames(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "Young voters favor Ortiz by a wide margin, recent polls show.\n\n"
         "The survey, conducted by the Marist institute, finds Ortiz with a small lead among young voters.\n\n"
-        "Such goods are often too costly or too difficult to find, according to the survey."
+        "Such goods are often too costly or too difficult to find, according to the survey.\n\n"
+        "The agency hired auditors to determine whether the money was lost."
     )
     poll = _one(r, "wide margin")
     assert poll.cue and poll.cue.lemma == "show" and poll.mention and poll.mention.text == "recent polls"
-    # "…, finds Ortiz with …" and "to find, according to …" frame nothing
-    assert not [a for a in r.attributions if a.cue and a.cue.lemma == "find"]
+    # "…, finds Ortiz with …" and "to find, according to …" frame nothing; "to determine" is a purpose
+    assert not [a for a in r.attributions if a.cue and a.cue.lemma in ("find", "determine")]
 
 
 def test_names_written_with_a_slash(run) -> None:  # type: ignore[no-untyped-def]

@@ -347,15 +347,16 @@ def _fits_cue_class(view: DocView, i: int, sent: tuple[int, int], cls: str | Non
         return True
     if how not in EVIDENCE_COMPLEMENTS:
         return False  # "find themselves in …", "ruled out", "show them the video": not a finding
+    if i - 1 >= sent[0] and view.words[i - 1].text.lower() == "to":
+        return False  # "an audit to determine whether …": a purpose, not a finding
     # "…, the survey found." frames; "…, finds Clinton with …", "difficult to find, …" do not
     return how != "frame" or _frames_alone(view, i, sent)
 
 
 def _frames_alone(view: DocView, i: int, sent: tuple[int, int]) -> bool:
     """Does the cue stand alone after its frame: punctuation next (", the poll shows, among …", "…
-    found."), and no "to" before it?"""
-    after_ok = i + 1 >= sent[1] or view.words[i + 1].upos == "PUNCT"
-    return after_ok and not (i - 1 >= sent[0] and view.words[i - 1].text.lower() == "to")
+    found.")?"""
+    return i + 1 >= sent[1] or view.words[i + 1].upos == "PUNCT"
 
 
 def _parsed_complement(
