@@ -262,6 +262,13 @@ def test_accusations(run) -> None:  # type: ignore[no-untyped-def]
     assert not [a for a in r.attributions if "damaging" in a.text]  # nor a passive one with a frame before it
 
 
+def test_gerund_after_the_cue(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("The GOP candidate proposes allowing parents to deduct the cost of child care.")
+    a = _one(r, "allowing parents")
+    assert a.cue and a.cue.lemma == "propose" and a.text == "allowing parents to deduct the cost of child care"
+    assert a.mention and a.mention.text == "The GOP candidate"
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

@@ -29,6 +29,7 @@ CONFIDENCE = {
     "predicative": 0.6,
     "prep": 0.55,
     "object": 0.55,
+    "gerund": 0.6,
 }
 #: cues whose infinitive complement is the reported request: "urged voters to stay home"
 DIRECTIVE_CUES = frozenset({"tell", "urge", "ask", "warn", "advise", "remind", "caution", "instruct", "order"})
@@ -427,7 +428,17 @@ def _surface_complement(ctx: Context, i: int, sent: tuple[int, int], lemma: str)
         quoted_object = _quoted_object(ctx, i, sent[1])
         if quoted_object is not None:
             return quoted_object, "object"
-    return None
+    gerund = _gerund_after(ctx.view, i, sent)
+    return (gerund, "gerund") if gerund is not None else None
+
+
+def _gerund_after(view: DocView, i: int, sent: tuple[int, int]) -> tuple[int, int] | None:
+    """ "proposes allowing parents to deduct …", "suggested raising the tax": a gerund right after the
+    cue is a proposition of its own."""
+    if i + 1 >= sent[1] or view.words[i + 1].xpos != "VBG" or view.words[i + 1].head != i:
+        return None
+    words = [k for k in view.subtree(i + 1) if i < k < sent[1]]
+    return (words[0], words[-1]) if len(words) > 1 else None
 
 
 def _reframed(
