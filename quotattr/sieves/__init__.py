@@ -11,8 +11,9 @@ transcript         PENCE: Well, the question really is … (speaker label + colo
 direct_trailing    “…,” X said / “…,” said X / “…,” X told Y / “…” — X / “…,” according to X
 direct_leading     X said: “…” / X told Y: “…” / X said, “…”
 indirect           X said (that) … / X told Y that … / X said in an interview with Y that … /
-                   adding that … / …, X said. / described X as … / called for …  (MIXED when the
-                   content holds a quoted fragment)
+                   adding that … / …, X said. / described X as … / called for … / proposed
+                   raising … / accused X of … / the poll shows that …  (MIXED when the content
+                   holds a quoted fragment)
 characterize       X pounded Trump as a “con artist” (any verb: object + as + quoted fragment)
 nominal            Trump's claim that … / his warning that … (a reporting noun with its owner)
 according_to       … according to X (front, middle or end of the sentence)
