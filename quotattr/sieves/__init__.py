@@ -16,7 +16,7 @@ indirect           X said (that) … / X told Y that … / X said in an intervie
                    holds a quoted fragment)
 characterize       X pounded Trump as a “con artist” (any verb: object + as + quoted fragment)
 nominal            Trump's claim that … / his warning that … (a reporting noun with its owner)
-according_to       … according to X (front, middle or end of the sentence)
+according_to       … according to X (front, middle or end of the sentence) / According to X, “…”
 continuation       “…,” X said. “…” (same paragraph) / a following quote paragraph with no cue
 unattributed       sentence-level direct quotes no rule could attribute (speaker None)
 =================  ===============================================================================
