@@ -269,6 +269,14 @@ def test_gerund_after_the_cue(run) -> None:  # type: ignore[no-untyped-def]
     assert a.mention and a.mention.text == "The GOP candidate"
 
 
+def test_closing_frame_stays_out_of_an_inner_report(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("Ortiz told the officers that she did not want the escort, but the police overruled her, the source said.")
+    told = next(a for a in r.attributions if a.cue and a.cue.lemma == "tell")
+    assert told.text == "she did not want the escort, but the police overruled her"
+    added = next(a for a in r.attributions if a.cue and a.cue.lemma == "say")
+    assert added.mention and added.mention.text == "the source" and added.text.startswith("Ortiz told")
+
+
 def test_findings_of_polls_and_studies(run) -> None:  # type: ignore[no-untyped-def]
     r = run(
         "A Marist poll released on Friday shows that Ortiz leads the mayoral race by six points.\n\n"

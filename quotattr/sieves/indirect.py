@@ -125,7 +125,26 @@ def _clip_end(view: DocView, cue: int, first: int, last: int, ctx: Context) -> i
             ):
                 j -= 1  # the stopped verb's own "and would not" stays out
             return j
-    return last
+    return _before_closing_frame(view, first, last, ctx)
+
+
+FRAME_SUBJECT_UPOS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM"})
+
+
+def _before_closing_frame(view: DocView, first: int, last: int, ctx: Context) -> int:
+    """ "… told Post reporters that A, but B, the source added.": a ", SUBJ CUE" frame closing the
+    sentence reports the whole sentence; it is not part of this cue's content."""
+    end = last
+    while end > first and view.words[end].upos == "PUNCT":
+        end -= 1
+    if end - first < 3 or not is_cue_word(view, end, ctx.lex) or view.words[end].xpos == "VBG":
+        return last
+    k = end - 1
+    while k > first and view.words[k].upos in FRAME_SUBJECT_UPOS and end - k <= 6:
+        k -= 1
+    if k <= first or k == end - 1 or view.words[k].text != ",":
+        return last
+    return k - 1
 
 
 SKIPPED_CUE_DEPS = frozenset({"obl", "advmod", "obj", "iobj", "nmod", "compound"})
