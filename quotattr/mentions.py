@@ -9,7 +9,7 @@ supply the phrase. All functions return inclusive word ranges ``(first, last)`` 
 
 from __future__ import annotations
 
-from quotattr.document import DocView, Word
+from quotattr.document import DocView
 from quotattr.lexicons import Lexicons
 from quotattr.quotes import is_quote_char
 
@@ -225,8 +225,12 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
     return _before_reduced_relative(view, first, end, lex, floor) or (first, end)
 
 
-def _timely(w: Word, lex: Lexicons) -> bool:
-    return w.text.lower().rstrip(".") in lex.time_words or w.upos == "NUM"
+def _time_phrase(view: DocView, first: int, last: int, lex: Lexicons) -> bool:
+    """Are words[first..last] all words of a time expression or numbers ("late August", "this month")?"""
+    return all(
+        view.words[k].text.lower().rstrip(".") in lex.time_words or view.words[k].upos == "NUM"
+        for k in range(first, last + 1)
+    )
 
 
 REDUCED_RELATIVE_ADPS = frozenset({"in", "on", "at", "during", "over", "since", "this", "last"})
@@ -236,7 +240,7 @@ def _before_reduced_relative(view: DocView, first: int, end: int, lex: Lexicons,
     """ "A Quinnipiac poll released in late August found …": a time phrase right after a participle
     is not the subject; the noun phrase before the participle is."""
     words = view.words
-    if not all(_timely(words[k], lex) for k in range(first, end + 1)):
+    if not _time_phrase(view, first, end, lex):
         return None
     k = first - 1
     while k >= floor and words[k].upos == "ADP" and words[k].text.lower() in REDUCED_RELATIVE_ADPS:
@@ -304,22 +308,27 @@ def _segment_end(view: DocView, start: int, ceiling: int) -> int | None:
 
 def subject_of(view: DocView, verb: int, depth: int = 0) -> int | None:
     """The parse's subject of ``verb``, following conj/xcomp/advcl chains up to the verb that has one."""
-    subjects = view.deps(verb, "nsubj")
-    if len(subjects) > 1:
-        # two subjects in one noun phrase is a split name ("The campaign manager | Robby Tanner
-        # said"): take the last of the run, and the scan left from there takes the phrase whole;
-        # "Wells Fargo just this month announced" keeps the first (an adverb stands between)
-        first = subjects[0]
-        for k in sorted(subjects)[1:]:
-            if k < verb and all(_is_npish(view, j) for j in range(first + 1, k)):
-                first = k
-        return first
-    if subjects:
-        return subjects[0]
+    subject = _own_subject(view, verb)
+    if subject is not None:
+        return subject
     w = view.words[verb]
     if depth < 3 and w.head >= 0 and w.deprel.split(":")[0] in ("conj", "xcomp", "advcl"):
         return subject_of(view, w.head, depth + 1)
     return None
+
+
+def _own_subject(view: DocView, verb: int) -> int | None:
+    """The verb's own nsubj. Two subjects in one noun phrase is a split name ("The campaign manager |
+    Robby Tanner said"): the last of the run, so the scan left from there takes the phrase whole;
+    "Wells Fargo just this month announced" keeps the first (an adverb stands between)."""
+    subjects = view.deps(verb, "nsubj")
+    if not subjects:
+        return None
+    first = subjects[0]
+    for k in sorted(subjects)[1:]:
+        if k < verb and all(_is_npish(view, j) for j in range(first + 1, k)):
+            first = k
+    return first
 
 
 def _main_subject(view: DocView, word: int) -> int | None:
@@ -328,9 +337,9 @@ def _main_subject(view: DocView, word: int) -> int | None:
     node = view.words[word].head
     while node >= 0 and seen < 12:
         if view.words[node].upos in ("VERB", "AUX"):
-            subjects = view.deps(node, "nsubj")
-            if subjects:
-                return subjects[0]
+            subject = _own_subject(view, node)
+            if subject is not None:
+                return subject
         node = view.words[node].head
         seen += 1
     return None
@@ -375,7 +384,7 @@ def mention_for_cue(
 def _not_a_subject(view: DocView, cue: int, phrase: tuple[int, int], lex: Lexicons) -> bool:
     """Is the phrase right before the cue a time adverbial ("Wells Fargo just this month announced")
     or the end of a participle clause of the cue's ("Trump, speaking to a group in Virginia, said")?"""
-    if all(_timely(view.words[k], lex) for k in range(phrase[0], phrase[1] + 1)):
+    if _time_phrase(view, phrase[0], phrase[1], lex):
         return True
     return any(d < cue and phrase[1] in view.subtree(d) for d in view.deps(cue, "advcl"))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from quotattr.model import QuoteKind
 from quotattr.quotes import QuoteSpan
 from quotattr.sieves import Candidate, Context
-from quotattr.sieves.direct import is_cue_word
+from quotattr.sieves.direct import _words_inside, is_cue_word
 
 __all__ = ["continuation", "resumed_fragments", "unattributed"]
 
@@ -118,7 +118,7 @@ def _reports_again(ctx: Context, prev: Candidate, f: QuoteSpan) -> bool:
 
 def _ends_sentence(text: str, q: QuoteSpan) -> bool:
     """Does the quote end its sentence (“… big banks.” / “… banks”.)?"""
-    inner = text[q.start : q.end].rstrip("\"”’'»")
+    inner = _words_inside(text, q)
     after = text[q.end : q.end + 3].lstrip(" ")
     return inner.endswith((".", "!", "?", "…")) or after[:1] in ("", "\n", ".", "!", "?")
 

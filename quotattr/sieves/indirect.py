@@ -193,7 +193,7 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
     if any(view.words[c].upos in ("PROPN", "NOUN") and c >= start for c in view.deps(cue, "nsubj")):
         return None  # "…, said Jeffrey Trimble, a senior official …": the cue's own (postposed) subject
     head = start
-    while head < end and all(is_quote_char(ch) for ch in view.words[head].text):
+    while head < end and _is_quote_mark(view, head):
         head += 1  # said “budget reforms” and … would: the subject opens with a quoted fragment
     if head >= end or view.words[head].upos not in ("DET", "PROPN", "NOUN", "PRON", "NUM", "ADJ"):
         return None
@@ -201,7 +201,7 @@ def _bare_clause_after(view: DocView, cue: int, end: int, ctx: Context) -> int |
         w = view.words[k]
         if w.xpos in FINITE_XPOS or w.upos == "AUX":
             return start
-        if w.upos == "PUNCT" and (all(is_quote_char(ch) for ch in w.text) or w.text in (",", "-", "–", "—")):
+        if w.upos == "PUNCT" and (_is_quote_mark(view, k) or w.text in (",", "-", "–", "—")):
             continue  # "saying he “has offended …”", "said families - gay, straight - would qualify"
         if w.upos in ("VERB", "SCONJ", "PUNCT") and w.text not in ("’s", "'s", "-"):
             nxt = view.words[k + 1] if k + 1 < end else None
