@@ -38,6 +38,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from quotattr.speakers import NAME_SUFFIXES
+
 __all__ = ["GUM_COMMERCIAL_GENRES", "RECIPE_VERSION", "STAGES", "main"]
 
 RECIPE_VERSION = "4"  # 4: tokenizer on EWT + commercial GUM (tokdata); --ner-lr reaches warm starts
@@ -285,6 +287,21 @@ def _link_treebank(src: Path, dst: Path, files: dict[str, Path]) -> None:
             (dst / extra).symlink_to(src / extra)
 
 
+def _mix_treebank(work: Work, target: Path, comments: tuple[str, ...]) -> tuple[int, int]:
+    """A treebank folder whose "EWT" train is EWT train + the commercially usable GUM train
+    documents (keeping ``comments``), with EWT's dev and test linked; returns both sentence counts."""
+    ewt = work.ud_shared / "UD_English-EWT"
+    gum = work.ud_shared / "UD_English-GUM"
+    _link_treebank(ewt, target, {f"en_ewt-ud-{s}.conllu": ewt / f"en_ewt-ud-{s}.conllu" for s in ("dev", "test")})
+    gum_sents = list(gum_commercial(gum / "partial-sources-train.conllu", comments))
+    ewt_sents = list(read_conllu(ewt / "en_ewt-ud-train.conllu"))
+    train = target / "en_ewt-ud-train.conllu"
+    if train.is_symlink():
+        train.unlink()
+    write_conllu(train, ewt_sents + gum_sents)
+    return len(ewt_sents), len(gum_sents)
+
+
 def stage_data(work: Work, opts: argparse.Namespace) -> None:
     """UD trees for every stage, the NER data sets, and the GUM dev file used for reporting."""
     ewt = work.ud_shared / "UD_English-EWT"
@@ -292,14 +309,7 @@ def stage_data(work: Work, opts: argparse.Namespace) -> None:
     splits = {f"en_ewt-ud-{s}.conllu": ewt / f"en_ewt-ud-{s}.conllu" for s in ("train", "dev", "test")}
     _link_treebank(ewt, work.ud_ewt / TREEBANK, splits)
     # ud-mix: EWT train + the commercially usable GUM train documents; dev/test stay EWT
-    mix = work.ud_mix / TREEBANK
-    gum_sents = list(gum_commercial(gum / "partial-sources-train.conllu"))
-    ewt_sents = list(read_conllu(ewt / "en_ewt-ud-train.conllu"))
-    _link_treebank(ewt, mix, {k: v for k, v in splits.items() if "train" not in k})
-    train = mix / "en_ewt-ud-train.conllu"
-    if train.is_symlink():
-        train.unlink()
-    write_conllu(train, ewt_sents + gum_sents)
+    n_ewt, n_gum = _mix_treebank(work, work.ud_mix / TREEBANK, SLIM_COMMENTS)
     n_gum_dev = write_conllu(work.gum_dev, read_conllu(gum / "en_gum-ud-dev.conllu"))
     # stanza's preparation: tokenizer/mwt/lemma on EWT, pos on the mix (depparse comes in `retag`)
     for module, extra in (
@@ -314,8 +324,8 @@ def stage_data(work: Work, opts: argparse.Namespace) -> None:
         work,
         "data",
         {
-            "ewt_train_sentences": len(ewt_sents),
-            "gum_commercial_train_sentences": len(gum_sents),
+            "ewt_train_sentences": n_ewt,
+            "gum_commercial_train_sentences": n_gum,
             "gum_dev_sentences": n_gum_dev,
             **n_ner,
         },
@@ -535,14 +545,7 @@ def stage_tokdata(work: Work, opts: argparse.Namespace) -> None:
     EWT alone is web text; GUM adds edited prose with datelines, titles and quoted speech. Dev and
     test stay EWT's, so the scores compare with an EWT-only tokenizer. Used by ``--tokenize-data mix``.
     """
-    ewt = work.ud_shared / "UD_English-EWT"
-    gum = work.ud_shared / "UD_English-GUM"
-    splits = {f"en_ewt-ud-{s}.conllu": ewt / f"en_ewt-ud-{s}.conllu" for s in ("dev", "test")}
-    target = work.ud_tok / TREEBANK
-    _link_treebank(ewt, target, splits)
-    gum_sents = list(gum_commercial(gum / "partial-sources-train.conllu", PARAGRAPH_COMMENTS))
-    ewt_sents = list(read_conllu(ewt / "en_ewt-ud-train.conllu"))
-    write_conllu(target / "en_ewt-ud-train.conllu", ewt_sents + gum_sents)
+    n_ewt, n_gum = _mix_treebank(work, work.ud_tok / TREEBANK, PARAGRAPH_COMMENTS)
     run(
         work,
         "tokdata",
@@ -551,7 +554,7 @@ def stage_tokdata(work: Work, opts: argparse.Namespace) -> None:
         udbase=work.ud_tok,
         extra_env={"DATA_ROOT": str(work.data_tok)},
     )
-    record(work, "tokdata", {"ewt_train_sentences": len(ewt_sents), "gum_commercial_train_sentences": len(gum_sents)})
+    record(work, "tokdata", {"ewt_train_sentences": n_ewt, "gum_commercial_train_sentences": n_gum})
 
 
 def stage_tokenize(work: Work, opts: argparse.Namespace) -> None:
@@ -1055,7 +1058,7 @@ def _seed_check(stanza: Any, common: dict[str, Any], mdir: Path, seed: Path) -> 
 
 def _without_suffix(name: str) -> str:
     words = name.split()
-    if len(words) > 2 and words[-1].rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv"):
+    if len(words) > 2 and words[-1].rstrip(".").lower() in NAME_SUFFIXES:
         return " ".join(words[:-1])
     return name
 
