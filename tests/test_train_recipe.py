@@ -11,6 +11,7 @@ from quotattr.models.train import (
     _iob_spans,
     gum_commercial,
     gum_ner_sentence,
+    second_stage_arg,
 )
 
 
@@ -163,3 +164,13 @@ def test_ner_lr_reaches_the_optimizer_of_a_finetuned_model(monkeypatch) -> None:
     trainer = ner_trainer.Trainer(model_file=str(BUNDLED_DIR / "ner.pt"), pretrain=pretrain, device="cpu")
     assert [g["lr"] for g in trainer.optimizer.param_groups] == [3e-4] * len(trainer.optimizer.param_groups)
     assert trainer.args["lr"] == 3e-4
+
+
+def test_second_stage_flag_is_one_stanzas_parser_reads() -> None:
+    # --depparse-second-stage-at passes stanza's own option through; stanza's default is step 10,000
+    from stanza.models.parser import build_argparse
+
+    assert second_stage_arg(None) == []
+    args = build_argparse().parse_args(second_stage_arg(5000))
+    assert args.second_optim_start_step == 5000
+    assert args.second_optim == "adam"  # the optimizer it switches to: on by default

@@ -192,6 +192,12 @@ def newest(pattern: str, directory: Path) -> Path:
     return found[-1]
 
 
+def second_stage_arg(step: int | None) -> list[str]:
+    """stanza's parser trains with Adadelta, then reloads its best model and goes on with Adam at a low
+    learning rate; ``--second_optim_start_step`` says when at the latest."""
+    return [] if step is None else ["--second_optim_start_step", str(step)]
+
+
 def steps_arg(value: int | None) -> list[str]:
     return ["--max_steps", str(value)] if value else []
 
@@ -725,6 +731,7 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
                 "--checkpoint_interval",
                 str(opts.eval_interval),
                 *(["--continue_from", str(warm)] if warm else []),
+                *second_stage_arg(opts.depparse_second_stage_at),
                 "--save_dir",
                 str(work.saved / "depparse"),
             ],
@@ -745,6 +752,7 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
             "max_steps": opts.depparse_steps,
             "budget_min": opts.depparse_minutes,
             "warm_start": str(warm),
+            "second_stage_at": opts.depparse_second_stage_at,
             "train": "EWT + GUM commercial, retagged",
             "best_dev_curve": _dev_curve(out)[-3:],
             **_conll_scores(out, ("UAS", "LAS", "MLAS", "BLEX")),
@@ -1177,6 +1185,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--pos-lr", type=float, help="POS learning rate (stanza's default 3e-3; lower it to continue a warm start)"
     )
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
+    p.add_argument(
+        "--depparse-second-stage-at",
+        type=int,
+        help="switch the parser to stanza's second optimizer (Adam, lr 2e-4, from the best model so far) at this "
+        "step, or at once when a resumed checkpoint is already past it (stanza's default: step 10,000, or "
+        "2,000 steps without a new best)",
+    )
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
     p.add_argument(
         "--ner-lr", type=float, default=1e-3, help="NER Adam learning rate (lower it to continue a warm start)"
