@@ -174,3 +174,13 @@ def test_second_stage_flag_is_one_stanzas_parser_reads() -> None:
     args = build_argparse().parse_args(second_stage_arg(5000))
     assert args.second_optim_start_step == 5000
     assert args.second_optim == "adam"  # the optimizer it switches to: on by default
+
+
+def test_pos_dropout_flags_are_ones_stanzas_tagger_reads() -> None:
+    # --pos-dropout / --pos-word-dropout pass these through to stanza's tagger
+    from stanza.models.tagger import build_argparse
+
+    args = build_argparse().parse_args(["--dropout", "0.25", "--word_dropout", "0.1"])
+    assert (args.dropout, args.word_dropout) == (0.25, 0.1)
+    defaults = build_argparse().parse_args([])
+    assert (defaults.dropout, defaults.word_dropout) == (0.5, 0.33)  # what the flags override

@@ -498,7 +498,7 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
     en_worldwide-4class``: 4 classes, documents split by region prefix). The news mix = UNER-EWT
     train + worldwide train with MISC mapped to O + the named person/organization/place mentions of
     the commercially usable GUM train documents (:func:`gum_ner_sentence`), shuffled; dev =
-    worldwide dev + UNER dev.
+    worldwide dev + UNER dev. ``en_newswire`` is the same without UNER-EWT (dev: worldwide dev).
     """
     from stanza.utils.datasets.ner.utils import write_dataset
 
@@ -540,6 +540,10 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
     train = mix["train"] + sets["train"] + gum
     random.Random(1234).shuffle(train)
     write_dataset([train, mix["dev"] + sets["dev"], mix["test"] + sets["test"]], str(ner_dir), "en_newsmix")
+    # newswire only (no UNER web text), to specialise a news-mix model to edited news
+    news = mix["train"] + gum
+    random.Random(1234).shuffle(news)
+    write_dataset([news, mix["dev"], mix["test"]], str(ner_dir), "en_newswire")
     counts.update({f"worldwide_{k}_sentences": len(v) for k, v in mix.items()})
     counts["gum_commercial_ner_train_sentences"] = len(gum)
     return counts
@@ -660,6 +664,8 @@ def stage_pos(work: Work, opts: argparse.Namespace) -> None:
             str(work.pretrain),
             *POS_ARGS,
             *(["--lr", str(opts.pos_lr)] if opts.pos_lr else []),
+            *(["--dropout", str(opts.pos_dropout)] if opts.pos_dropout is not None else []),
+            *(["--word_dropout", str(opts.pos_word_dropout)] if opts.pos_word_dropout is not None else []),
             *steps_arg(opts.pos_steps),
             "--eval_interval",
             str(opts.eval_interval),
@@ -680,6 +686,8 @@ def stage_pos(work: Work, opts: argparse.Namespace) -> None:
             "max_steps": opts.pos_steps,
             "budget_min": opts.pos_minutes,
             "lr": opts.pos_lr,
+            "dropout": opts.pos_dropout,
+            "word_dropout": opts.pos_word_dropout,
             "warm_start": str(warm),
             "train": "EWT train + GUM commercial train",
             "best_dev_curve": _dev_curve(out)[-3:],
@@ -1184,6 +1192,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--pos-lr", type=float, help="POS learning rate (stanza's default 3e-3; lower it to continue a warm start)"
     )
+    p.add_argument(
+        "--pos-dropout",
+        type=float,
+        help="POS dropout (stanza's default 0.5); our compact tagger underfits its training data",
+    )
+    p.add_argument("--pos-word-dropout", type=float, help="POS word dropout (stanza's default 0.33)")
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
     p.add_argument(
         "--depparse-second-stage-at",
@@ -1209,7 +1223,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ner-warm-start",
         help="NER model file to continue training from (stanza's --finetune), e.g. bootstrap-en/ner_newsmix.pt",
     )
-    p.add_argument("--ner-dataset", default="en_newsmix", choices=("en_newsmix", "en_uner"))
+    p.add_argument(
+        "--ner-dataset",
+        default="en_newsmix",
+        choices=("en_newsmix", "en_newswire", "en_uner"),
+        help="NER training set: the news mix, newswire only (worldwide + GUM; to specialise a warm start), or UNER-EWT",
+    )
     p.add_argument("--eval-interval", type=int, default=250)
     p.add_argument("--models", help="model directory for evaluate/export (default OUT/models)")
     p.add_argument("--eval-parts", default="tokenize,tagparse,ner,seed", help="evaluate: what to measure")
