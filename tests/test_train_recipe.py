@@ -9,6 +9,7 @@ from quotattr.models.train import (
     _conll_scores,
     _gum_mentions,
     _iob_spans,
+    dropout_args,
     gum_commercial,
     gum_ner_sentence,
     second_stage_arg,
@@ -176,11 +177,14 @@ def test_second_stage_flag_is_one_stanzas_parser_reads() -> None:
     assert args.second_optim == "adam"  # the optimizer it switches to: on by default
 
 
-def test_pos_dropout_flags_are_ones_stanzas_tagger_reads() -> None:
-    # --pos-dropout / --pos-word-dropout pass these through to stanza's tagger
-    from stanza.models.tagger import build_argparse
+def test_dropout_flags_are_ones_stanzas_tagger_and_parser_read() -> None:
+    # --pos-dropout / --depparse-dropout (and the word-dropout twins) pass through to stanza
+    from stanza.models.parser import build_argparse as parser_args
+    from stanza.models.tagger import build_argparse as tagger_args
 
-    args = build_argparse().parse_args(["--dropout", "0.25", "--word_dropout", "0.1"])
-    assert (args.dropout, args.word_dropout) == (0.25, 0.1)
-    defaults = build_argparse().parse_args([])
-    assert (defaults.dropout, defaults.word_dropout) == (0.5, 0.33)  # what the flags override
+    assert dropout_args(None, None) == []
+    for build in (tagger_args, parser_args):
+        args = build().parse_args(dropout_args(0.25, 0.1))
+        assert (args.dropout, args.word_dropout) == (0.25, 0.1)
+        defaults = build().parse_args(dropout_args(None, None))
+        assert (defaults.dropout, defaults.word_dropout) == (0.5, 0.33)  # what the flags override

@@ -198,6 +198,14 @@ def second_stage_arg(step: int | None) -> list[str]:
     return [] if step is None else ["--second_optim_start_step", str(step)]
 
 
+def dropout_args(dropout: float | None, word_dropout: float | None) -> list[str]:
+    """stanza's tagger and parser both take ``--dropout`` and ``--word_dropout`` (defaults 0.5, 0.33)."""
+    return [
+        *(["--dropout", str(dropout)] if dropout is not None else []),
+        *(["--word_dropout", str(word_dropout)] if word_dropout is not None else []),
+    ]
+
+
 def steps_arg(value: int | None) -> list[str]:
     return ["--max_steps", str(value)] if value else []
 
@@ -664,8 +672,7 @@ def stage_pos(work: Work, opts: argparse.Namespace) -> None:
             str(work.pretrain),
             *POS_ARGS,
             *(["--lr", str(opts.pos_lr)] if opts.pos_lr else []),
-            *(["--dropout", str(opts.pos_dropout)] if opts.pos_dropout is not None else []),
-            *(["--word_dropout", str(opts.pos_word_dropout)] if opts.pos_word_dropout is not None else []),
+            *dropout_args(opts.pos_dropout, opts.pos_word_dropout),
             *steps_arg(opts.pos_steps),
             "--eval_interval",
             str(opts.eval_interval),
@@ -740,6 +747,7 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
                 str(opts.eval_interval),
                 *(["--continue_from", str(warm)] if warm else []),
                 *second_stage_arg(opts.depparse_second_stage_at),
+                *dropout_args(opts.depparse_dropout, opts.depparse_word_dropout),
                 "--save_dir",
                 str(work.saved / "depparse"),
             ],
@@ -761,6 +769,8 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
             "budget_min": opts.depparse_minutes,
             "warm_start": str(warm),
             "second_stage_at": opts.depparse_second_stage_at,
+            "dropout": opts.depparse_dropout,
+            "word_dropout": opts.depparse_word_dropout,
             "train": "EWT + GUM commercial, retagged",
             "best_dev_curve": _dev_curve(out)[-3:],
             **_conll_scores(out, ("UAS", "LAS", "MLAS", "BLEX")),
@@ -1199,6 +1209,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pos-word-dropout", type=float, help="POS word dropout (stanza's default 0.33)")
     p.add_argument("--depparse-minutes", type=float, help="likewise for depparse (its checkpoint resumes)")
+    p.add_argument(
+        "--depparse-dropout",
+        type=float,
+        help="parser dropout (stanza's default 0.5; a resumed checkpoint takes the new value); the compact "
+        "parser underfits its training data",
+    )
+    p.add_argument("--depparse-word-dropout", type=float, help="parser word dropout (stanza's default 0.33)")
     p.add_argument(
         "--depparse-second-stage-at",
         type=int,
