@@ -199,7 +199,8 @@ def second_stage_arg(step: int | None) -> list[str]:
 
 
 def dropout_args(dropout: float | None, word_dropout: float | None) -> list[str]:
-    """stanza's tagger and parser both take ``--dropout`` and ``--word_dropout`` (defaults 0.5, 0.33)."""
+    """stanza's tagger, parser and NER tagger take ``--dropout`` and ``--word_dropout`` (tagger and parser
+    defaults 0.5 and 0.33; NER 0.5 and 0.01)."""
     return [
         *(["--dropout", str(dropout)] if dropout is not None else []),
         *(["--word_dropout", str(word_dropout)] if word_dropout is not None else []),
@@ -800,6 +801,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             *NER_ARGS,
             "--lr",
             str(opts.ner_lr),
+            *dropout_args(opts.ner_dropout, None),
             *(
                 ["--finetune", "--finetune_load_name", str(Path(opts.ner_warm_start).resolve())]
                 if opts.ner_warm_start
@@ -827,6 +829,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "max_steps": opts.ner_steps,
             "warm_start": opts.ner_warm_start,
             "lr": opts.ner_lr,
+            "dropout": opts.ner_dropout,
             "best_dev_curve": _dev_curve(out)[-3:],
         },
     )
@@ -1222,6 +1225,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="switch the parser to stanza's second optimizer (Adam, lr 2e-4, from the best model so far) at this "
         "step, or at once when a resumed checkpoint is already past it (stanza's default: step 10,000, or "
         "2,000 steps without a new best)",
+    )
+    p.add_argument(
+        "--ner-dropout", type=float, help="NER dropout (stanza's default 0.5; a warm start takes the new value)"
     )
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
     p.add_argument(
