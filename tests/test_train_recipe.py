@@ -188,3 +188,6 @@ def test_dropout_flags_are_ones_stanzas_tagger_and_parser_read() -> None:
         assert (args.dropout, args.word_dropout) == (0.25, 0.1)
         defaults = build().parse_args(dropout_args(None, None))
         assert (defaults.dropout, defaults.word_dropout) == (0.5, 0.33)  # what the flags override
+    from stanza.models.ner_tagger import build_argparse as ner_args
+
+    assert ner_args().parse_args(dropout_args(0.25, None)).dropout == 0.25  # --ner-dropout
