@@ -191,3 +191,14 @@ def test_dropout_flags_are_ones_stanzas_tagger_and_parser_read() -> None:
     from stanza.models.ner_tagger import build_argparse as ner_args
 
     assert ner_args().parse_args(dropout_args(0.25, None)).dropout == 0.25  # --ner-dropout
+
+
+def test_unknown_eval_part_is_refused_before_any_stage_runs(tmp_path: Path) -> None:
+    import pytest
+
+    from quotattr.models.train import main
+
+    out = tmp_path / "work"
+    with pytest.raises(SystemExit, match="--eval-parts: unknown tset"):
+        main(["--out", str(out), "--stage", "evaluate", "--eval-parts", "tagparse,tset"])
+    assert not out.exists()  # nothing was started

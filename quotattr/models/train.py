@@ -901,14 +901,21 @@ def _ner_f1(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
     return res
 
 
+#: what ``--eval-parts`` may name (``test``: tagger + parser on EWT test, not in the default set)
+EVAL_PARTS = frozenset({"tokenize", "tagparse", "test", "ner", "seed"})
+
+
 def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
     """Dev scores of a model set (``--models``, default OUT/models) as reported in the manifest.
 
     * tokenize: raw dev text -> tokens/sentences F1 (CoNLL 2018 scorer);
     * pos, lemma and depparse on *gold tokenization*, every tag predicted by our own tagger:
       LAS here is LAS with predicted tags; EWT dev and GUM dev;
-    * NER: entity F1 per type on UNER-EWT dev and on the news-mix dev.
+    * NER: entity F1 per type on UNER-EWT dev and on the news-mix dev;
+    * ``test`` (asked for by name): tagger + parser on EWT test, a check on the dev scores that
+      picked the models.
     """
+    parts = set(opts.eval_parts.split(","))
     import torch
 
     torch.set_num_threads(1)
@@ -934,7 +941,6 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
     }
     scores: dict[str, Any] = {"models": str(mdir)}
     ewt_dev = work.ud_shared / "UD_English-EWT" / "en_ewt-ud-dev.conllu"
-    parts = set(opts.eval_parts.split(","))
     if opts.eval_reuse:  # scores of parts not re-measured: from an earlier evaluation of the same files
         earlier = json.loads(work.scores.read_text(encoding="utf-8")).get(opts.eval_reuse, {})
         scores.update({k: v for k, v in earlier.items() if k not in ("models", "recorded")})
@@ -947,6 +953,10 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
         scores.update(
             _eval_tagparse(stanza, CoNLL, common, mdir, [("ewt_dev", ewt_dev), ("gum_dev", work.gum_dev)], res_dir)
         )
+    # 2b. the same on EWT *test*: never used to pick a model, so a check on the dev scores
+    if "test" in parts:
+        ewt_test = work.ud_shared / "UD_English-EWT" / "en_ewt-ud-test.conllu"
+        scores.update(_eval_tagparse(stanza, CoNLL, common, mdir, [("ewt_test", ewt_test)], res_dir))
     # 3. NER
     if "ner" in parts and ner_file.is_file():
         scores.update(_eval_ner(stanza, common, mdir, work.data / "ner"))
@@ -1254,7 +1264,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--eval-interval", type=int, default=250)
     p.add_argument("--models", help="model directory for evaluate/export (default OUT/models)")
-    p.add_argument("--eval-parts", default="tokenize,tagparse,ner,seed", help="evaluate: what to measure")
+    p.add_argument(
+        "--eval-parts",
+        default="tokenize,tagparse,ner,seed",
+        help="evaluate: what to measure, from " + ",".join(sorted(EVAL_PARTS)),
+    )
     p.add_argument("--eval-reuse", help="evaluate: take the parts not measured from this earlier eval key")
     p.add_argument("--eval-key", default="evaluate", help="key of the evaluate stage's scores in scores.json")
     p.add_argument("--export-to", help="export: target directory of the compact set")
@@ -1268,6 +1282,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in stages if s not in STAGE_FUNCS]
     if unknown:
         raise SystemExit(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGE_FUNCS)}")
+    bad_parts = sorted(set(opts.eval_parts.split(",")) - EVAL_PARTS)
+    if bad_parts:  # checked before any stage runs: a typo must not surface after hours of training
+        raise SystemExit(f"--eval-parts: unknown {', '.join(bad_parts)}; choose from {', '.join(sorted(EVAL_PARTS))}")
     work = Work(opts.out, opts.shared)
     work.out.mkdir(parents=True, exist_ok=True)
     work.models.mkdir(parents=True, exist_ok=True)
