@@ -202,3 +202,17 @@ def test_unknown_eval_part_is_refused_before_any_stage_runs(tmp_path: Path) -> N
     with pytest.raises(SystemExit, match="--eval-parts: unknown tset"):
         main(["--out", str(out), "--stage", "evaluate", "--eval-parts", "tagparse,tset"])
     assert not out.exists()  # nothing was started
+
+
+def test_manifest_scores_carry_the_test_check_next_to_the_dev_scores() -> None:
+    from quotattr.models.train import manifest_scores
+
+    tags = {"upos": 95.8, "xpos": 95.2, "ufeats": 95.9, "alltags": 93.5, "lemmas": 95.6}
+    parse = {"las_predicted_tags": 85.3, "uas": 88.4, "mlas": 76.0, "blex": 76.8}
+    ev = {"recorded": "t", "tagparse_ewt_dev": {**tags, **parse}}
+    dev_only = manifest_scores(ev)
+    assert "ewt_test_upos" not in dev_only["pos"] and dev_only["depparse"]["las_predicted_tags"] == 85.3
+    ev["tagparse_ewt_test"] = {**tags, "upos": 96.0, **parse, "las_predicted_tags": 85.9}
+    both = manifest_scores(ev)
+    assert (both["pos"]["upos"], both["pos"]["ewt_test_upos"]) == (95.8, 96.0)
+    assert both["depparse"]["ewt_test_las_predicted_tags"] == 85.9

@@ -1138,6 +1138,10 @@ def manifest_scores(ev: dict[str, Any]) -> dict[str, Any]:
         if gum:
             out["pos"]["gum_dev_upos"] = gum["upos"]
             out["depparse"]["gum_dev_las_predicted_tags"] = gum["las_predicted_tags"]
+        test = ev.get("tagparse_ewt_test", {})
+        if test:  # --eval-parts test: the same scorer on EWT test, never used to pick a model
+            out["pos"]["ewt_test_upos"] = test["upos"]
+            out["depparse"]["ewt_test_las_predicted_tags"] = test["las_predicted_tags"]
     ww, uner = ev.get("ner_en_worldwide-4class_dev", {}), ev.get("ner_en_uner_dev", {})
     if ww or uner:
         out["ner"] = {
