@@ -443,11 +443,17 @@ def _mention_for_cue(
                 return left, "parse"
         if parse_subj is not None and floor <= parse_subj < surface[0]:
             # "Megan Hester, senior associate for … at the Annenberg Institute, said": the surface scan
-            # stopped inside a long appositive that the parse hangs off the subject
+            # stopped inside a long appositive that the parse hangs off the subject (or at its first
+            # word, when the scan takes "education organizing at …" whole but not the comma before it;
+            # only for a person's role: "The company's chief executive, Laura Chen" stays the name)
+            role_whole = view.words[parse_subj].is_person and not any(
+                view.words[j].is_person for j in range(surface[0], surface[1] + 1)
+            )
             for appos in view.deps(parse_subj, "appos"):
                 tail = [x for x in view.subtree(appos) if x < cue and view.words[x].upos != "PUNCT"]
                 name = np_left(view, _name_end(view, parse_subj), lex, floor)
-                if name is not None and tail and parse_subj < tail[0] < surface[0] and tail[-1] >= surface[1]:
+                inside = parse_subj < tail[0] < surface[0] or (role_whole and tail[0] == surface[0]) if tail else False
+                if name is not None and inside and tail[-1] >= surface[1]:
                     return (name[0], tail[-1]), "parse"
         if parse_subj is not None and floor <= parse_subj < surface[0] and _not_a_subject(view, cue, surface, lex):
             left = np_left(view, _name_end(view, parse_subj), lex, floor)
