@@ -42,7 +42,8 @@ from quotattr.speakers import NAME_SUFFIXES
 
 __all__ = ["GUM_COMMERCIAL_GENRES", "RECIPE_VERSION", "STAGES", "main"]
 
-RECIPE_VERSION = "4"  # 4: tokenizer on EWT + commercial GUM (tokdata); --ner-lr reaches warm starts
+RECIPE_VERSION = "5"  # 5: POS and parser continued at dropout 0.25 / word dropout 0.1 (POS last at 0.15 / 0.05)
+# 4: tokenizer on EWT + commercial GUM (tokdata); --ner-lr reaches warm starts
 # 3: GUM named mentions in the NER news mix; NER and POS warm starts
 
 STAGES = (
