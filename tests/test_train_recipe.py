@@ -12,6 +12,7 @@ from quotattr.models.train import (
     dropout_args,
     gum_commercial,
     gum_ner_sentence,
+    ner_known_words_arg,
     second_stage_arg,
 )
 
@@ -191,6 +192,10 @@ def test_dropout_flags_are_ones_stanzas_tagger_and_parser_read() -> None:
     from stanza.models.ner_tagger import build_argparse as ner_args
 
     assert ner_args().parse_args(dropout_args(0.25, None)).dropout == 0.25  # --ner-dropout
+    assert ner_args().parse_args(dropout_args(None, 0.1)).word_dropout == 0.1  # --ner-word-dropout
+    assert ner_args().parse_args([]).word_dropout == 0.01
+    assert ner_args().parse_args(ner_known_words_arg(True)).emb_finetune_known_only  # --ner-known-words-only
+    assert not ner_args().parse_args(ner_known_words_arg(False)).emb_finetune_known_only
 
 
 def test_unknown_eval_part_is_refused_before_any_stage_runs(tmp_path: Path) -> None:

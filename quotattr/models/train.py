@@ -208,6 +208,13 @@ def dropout_args(dropout: float | None, word_dropout: float | None) -> list[str]
     ]
 
 
+def ner_known_words_arg(known_only: bool) -> list[str]:
+    """stanza's NER tunes a "delta" embedding for every training word by default, so rare training
+    names get vectors of their own while unseen names at run time read as UNK; known-words-only
+    tunes just the words the pretrain has (a choice fixed when a model is first built)."""
+    return ["--emb_finetune_known_only"] if known_only else []
+
+
 def steps_arg(value: int | None) -> list[str]:
     return ["--max_steps", str(value)] if value else []
 
@@ -802,7 +809,8 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             *NER_ARGS,
             "--lr",
             str(opts.ner_lr),
-            *dropout_args(opts.ner_dropout, None),
+            *dropout_args(opts.ner_dropout, opts.ner_word_dropout),
+            *ner_known_words_arg(opts.ner_known_words_only),
             *(
                 ["--finetune", "--finetune_load_name", str(Path(opts.ner_warm_start).resolve())]
                 if opts.ner_warm_start
@@ -831,6 +839,8 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "warm_start": opts.ner_warm_start,
             "lr": opts.ner_lr,
             "dropout": opts.ner_dropout,
+            "word_dropout": opts.ner_word_dropout,
+            "known_words_only": opts.ner_known_words_only,
             "best_dev_curve": _dev_curve(out)[-3:],
         },
     )
@@ -1243,6 +1253,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--ner-dropout", type=float, help="NER dropout (stanza's default 0.5; a warm start takes the new value)"
+    )
+    p.add_argument(
+        "--ner-word-dropout",
+        type=float,
+        help="NER word dropout: how often a word's embedding is swapped for a learned UNK vector (stanza's "
+        "default 0.01); higher values make the tagger lean on spelling and context, as it must for unseen names",
+    )
+    p.add_argument(
+        "--ner-known-words-only",
+        action="store_true",
+        help="NER from scratch: tune word embeddings only for words the pretrain knows (stanza's "
+        "--emb_finetune_known_only); rare training names then read as UNK, as unseen names do at run time",
     )
     p.add_argument("--ner-minutes", type=float, help="likewise for NER")
     p.add_argument(
