@@ -13,6 +13,7 @@ from quotattr.models.train import (
     gum_commercial,
     gum_ner_sentence,
     ner_known_words_arg,
+    ner_warm_start_env,
     second_stage_arg,
 )
 
@@ -152,20 +153,36 @@ def test_conll_scores_read_the_dev_table_not_the_test_table() -> None:
     assert _conll_scores(log, ("Tokens", "Sentences", "Words")) == {"Tokens": 99.41, "Sentences": 89.78, "Words": 99.11}
 
 
-def test_ner_lr_reaches_the_optimizer_of_a_finetuned_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # stanza's --finetune builds Adam from the loaded model's saved lr (1e-3); the runner resets it
+def test_ner_lr_and_dropout_reach_a_finetuned_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # stanza's --finetune rebuilds the model and Adam from the loaded model's saved arguments (lr 1e-3,
+    # dropout 0.5, word dropout 0.01), whatever the command line says; the runner resets them
     from stanza.models.common.pretrain import Pretrain
     from stanza.models.ner import trainer as ner_trainer
+    from torch import nn
 
-    from quotattr.models.fastbilinear import install_ner_lr
+    from quotattr.models.fastbilinear import install_ner_warm_start
     from quotattr.nlp import BUNDLED_DIR
 
     monkeypatch.setattr(ner_trainer.Trainer, "__init__", ner_trainer.Trainer.__init__)  # restored after
-    install_ner_lr(3e-4)  # (without it: [0.001])
     pretrain = Pretrain(str(BUNDLED_DIR / "pretrain.pt"))
-    trainer = ner_trainer.Trainer(model_file=str(BUNDLED_DIR / "ner.pt"), pretrain=pretrain, device="cpu")
+    model_file = str(BUNDLED_DIR / "ner.pt")
+    plain = ner_trainer.Trainer(model_file=model_file, pretrain=pretrain, device="cpu")
+    rates = {m.p for m in plain.model.modules() if isinstance(m, nn.Dropout)}
+    assert rates == {0.5} and plain.model.worddrop.dropprob == 0.01  # what stanza alone keeps
+
+    install_ner_warm_start(lr=3e-4, dropout=0.25, word_dropout=0.1)
+    trainer = ner_trainer.Trainer(model_file=model_file, pretrain=pretrain, device="cpu")
     assert [g["lr"] for g in trainer.optimizer.param_groups] == [3e-4] * len(trainer.optimizer.param_groups)
-    assert trainer.args["lr"] == 3e-4
+    assert {m.p for m in trainer.model.modules() if isinstance(m, nn.Dropout)} == {0.25}
+    assert trainer.model.worddrop.dropprob == 0.1
+    assert (trainer.args["lr"], trainer.args["dropout"], trainer.args["word_dropout"]) == (3e-4, 0.25, 0.1)
+
+
+def test_ner_warm_start_env_carries_only_what_was_asked() -> None:
+    import argparse
+
+    opts = argparse.Namespace(ner_lr=5e-4, ner_dropout=0.25, ner_word_dropout=None)
+    assert ner_warm_start_env(opts) == {"QUOTATTR_NER_LR": "0.0005", "QUOTATTR_NER_DROPOUT": "0.25"}
 
 
 def test_second_stage_flag_is_one_stanzas_parser_reads() -> None:

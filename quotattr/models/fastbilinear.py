@@ -9,7 +9,8 @@ to float rounding and the saved checkpoints are stock stanza checkpoints.
 usage: python -m quotattr.models.fastbilinear stanza.utils.training.run_pos ARGS...
        (installs the patch, pins torch to one thread unless ``QUOTATTR_TRAIN_THREADS`` says
        otherwise, installs :mod:`quotattr.models.warmstart` when ``QUOTATTR_WARM_START`` names a
-       model file, sets a fine-tuned NER model's learning rate when ``QUOTATTR_NER_LR`` gives one,
+       model file, sets a fine-tuned NER model's learning rate, dropout and word dropout when
+       ``QUOTATTR_NER_LR`` / ``QUOTATTR_NER_DROPOUT`` / ``QUOTATTR_NER_WORD_DROPOUT`` give them,
        then runs the named module as ``__main__``)
 """
 
@@ -46,21 +47,44 @@ def install() -> None:
     biaffine.BiaffineScorer.forward = _fast_forward
 
 
-def install_ner_lr(lr: float) -> None:
-    """Make a fine-tuned NER model train at ``lr``: stanza's ``--finetune`` builds the optimizer from
-    the loaded model's own saved arguments, so ``--lr`` alone does not reach it."""
+def install_ner_warm_start(
+    lr: float | None = None, dropout: float | None = None, word_dropout: float | None = None
+) -> None:
+    """Make a fine-tuned NER model train at ``lr`` and with ``dropout`` / ``word_dropout``: stanza's
+    ``--finetune`` rebuilds the network and its optimizer from the loaded model's own saved
+    arguments, so the command line's ``--lr``, ``--dropout`` and ``--word_dropout`` do not reach them
+    (the dropout layers keep the old rates, silently). The new values also go into the arguments the
+    model is saved with."""
     from stanza.models.ner import trainer as ner_trainer
 
     original_init = ner_trainer.Trainer.__init__
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
-        if kwargs.get("model_file") is not None and getattr(self, "optimizer", None) is not None:
+        if kwargs.get("model_file") is None or getattr(self, "optimizer", None) is None:
+            return  # a new model (built from the command line) or one loaded only to predict
+        if lr is not None:
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
             self.args["lr"] = lr
+        if dropout is not None:
+            _set_dropout(self.model, float(self.args["dropout"]), dropout)
+            self.args["dropout"] = dropout
+        if word_dropout is not None:
+            self.model.worddrop.dropprob = word_dropout
+            self.args["word_dropout"] = word_dropout
 
     ner_trainer.Trainer.__init__ = init
+
+
+def _set_dropout(model: Any, old: float, new: float) -> None:
+    """Every ``nn.Dropout`` of ``model`` built from the ``dropout`` argument (rate ``old``): the
+    tagger's own and its character model's."""
+    from torch import nn
+
+    for module in model.modules():
+        if isinstance(module, nn.Dropout) and module.p == old:
+            module.p = new
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,9 +96,13 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(int(os.environ.get("QUOTATTR_TRAIN_THREADS", "1")))
     install()
-    ner_lr = os.environ.get("QUOTATTR_NER_LR")
-    if ner_lr:
-        install_ner_lr(float(ner_lr))
+    ner = {
+        key: float(os.environ[f"QUOTATTR_NER_{key.upper()}"])
+        for key in ("lr", "dropout", "word_dropout")
+        if os.environ.get(f"QUOTATTR_NER_{key.upper()}")
+    }
+    if ner:
+        install_ner_warm_start(**ner)
     warm = os.environ.get("QUOTATTR_WARM_START")
     if warm:
         from quotattr.models.warmstart import install as install_warm_start

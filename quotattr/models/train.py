@@ -215,6 +215,13 @@ def ner_known_words_arg(known_only: bool) -> list[str]:
     return ["--emb_finetune_known_only"] if known_only else []
 
 
+def ner_warm_start_env(opts: argparse.Namespace) -> dict[str, str]:
+    """What the runner (:mod:`quotattr.models.fastbilinear`) needs to apply ``--ner-lr``,
+    ``--ner-dropout`` and ``--ner-word-dropout`` to a warm-started NER model."""
+    values = {"LR": opts.ner_lr, "DROPOUT": opts.ner_dropout, "WORD_DROPOUT": opts.ner_word_dropout}
+    return {f"QUOTATTR_NER_{k}": str(v) for k, v in values.items() if v is not None}
+
+
 def steps_arg(value: int | None) -> list[str]:
     return ["--max_steps", str(value)] if value else []
 
@@ -826,8 +833,9 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
         ],
         patched=True,
         budget_min=opts.ner_minutes,
-        # --finetune builds the optimizer from the loaded model's saved lr; the runner resets it
-        extra_env={"QUOTATTR_NER_LR": str(opts.ner_lr)} if opts.ner_warm_start else None,
+        # --finetune rebuilds the model and optimizer from the loaded model's saved arguments; the
+        # runner resets the learning rate and dropout rates to the ones asked for
+        extra_env=ner_warm_start_env(opts) if opts.ner_warm_start else None,
     )
     shutil.copyfile(save / f"{name}_nocharlm_ner.pt", work.models / "ner.pt")
     record(
@@ -1252,7 +1260,10 @@ def build_parser() -> argparse.ArgumentParser:
         "2,000 steps without a new best)",
     )
     p.add_argument(
-        "--ner-dropout", type=float, help="NER dropout (stanza's default 0.5; a warm start takes the new value)"
+        "--ner-dropout",
+        type=float,
+        help="NER dropout (stanza's default 0.5; the runner applies it to a warm start too, which stanza's "
+        "--finetune alone does not)",
     )
     p.add_argument(
         "--ner-word-dropout",
