@@ -163,10 +163,7 @@ class _TableWriter(_Writer):
             rows = [attribution_row(a) for a in result.attributions]
             fixed = sum(w for _, _, w in _TABLE_COLUMNS[1:]) + 2 * (len(_TABLE_COLUMNS) - 1)
             widths = [max(24, self.width - fixed), *(w for _, _, w in _TABLE_COLUMNS[1:])]
-            cells = [
-                [_clip(r[key], w) for (_, key, _), w in zip(_TABLE_COLUMNS, widths, strict=True)]
-                for r in rows
-            ]
+            cells = [[_clip(r[key], w) for (_, key, _), w in zip(_TABLE_COLUMNS, widths, strict=True)] for r in rows]
             heads = [h for h, _, _ in _TABLE_COLUMNS]
             used = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
             self.out.write("  ".join(h.ljust(w) for h, w in zip(heads, used, strict=True)).rstrip() + "\n")
@@ -330,9 +327,7 @@ def info_dict(models: str | None = None) -> dict[str, Any]:
         "path": str(official),
         "downloaded": (official / "resources.json").is_file() and (official / "en").is_dir(),
     }
-    out["env"] = {
-        k: os.environ.get(k) for k in ("QUOTATTR_MODELS", "QUOTATTR_STANZA_DIR") if os.environ.get(k)
-    }
+    out["env"] = {k: os.environ.get(k) for k in ("QUOTATTR_MODELS", "QUOTATTR_STANZA_DIR") if os.environ.get(k)}
     return out
 
 
@@ -411,16 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="jsonl",
         help="jsonl: one JSON object per document (default); table: readable; csv: one row per attribution",
     )
-    ex.add_argument(
-        "--no-text", action="store_true", help="jsonl: leave the document text out of each object"
-    )
+    ex.add_argument("--no-text", action="store_true", help="jsonl: leave the document text out of each object")
     ex.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output")
     ex.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
     ex.add_argument("--models", default=None, help=models_help)
     ex.add_argument("--batch-size", type=_positive, default=16, help="documents per stanza bulk call (16)")
-    ex.add_argument(
-        "--n-process", type=_positive, default=1, help="worker processes, each loading its own models (1)"
-    )
+    ex.add_argument("--n-process", type=_positive, default=1, help="worker processes, each loading its own models (1)")
     ex.add_argument("--threads", type=_positive, default=None, help="torch threads (default: torch's choice)")
     ex.add_argument(
         "--progress",
@@ -438,9 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     dl.add_argument("--dir", help="where to put them (default $QUOTATTR_STANZA_DIR or stanza's directory)")
     dl.set_defaults(func=_cmd_download)
 
-    inf = sub.add_parser(
-        "info", help="versions and the model set in use", description="Versions and model set."
-    )
+    inf = sub.add_parser("info", help="versions and the model set in use", description="Versions and model set.")
     inf.add_argument("--models", default=None, help=models_help)
     inf.add_argument("--json", action="store_true", help="print JSON")
     inf.set_defaults(func=_cmd_info)

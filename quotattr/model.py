@@ -209,9 +209,7 @@ class Attribution:
 
     content: tuple[Span, ...] = attrs.field(converter=_content_spans)
     kind: QuoteKind = attrs.field(converter=QuoteKind)
-    cue: Cue | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Cue))
-    )
+    cue: Cue | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Cue)))
     speaker: Speaker | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Speaker))
     )

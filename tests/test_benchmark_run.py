@@ -92,8 +92,6 @@ def test_run_on_seed_with_real_pipeline(
 
 @pytest.mark.parametrize("how", [["benchmarks/run.py"], ["-m", "benchmarks.run"]])
 def test_script_entry_points(how: list[str]) -> None:
-    proc = subprocess.run(
-        [sys.executable, *how, "--help"], cwd=REPO, capture_output=True, text=True, timeout=60
-    )
+    proc = subprocess.run([sys.executable, *how, "--help"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "--gold" in proc.stdout and "--scaling" in proc.stdout

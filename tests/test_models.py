@@ -59,9 +59,7 @@ def test_bundled_set_verifies() -> None:
 @pytest.mark.pipeline
 def test_bundled_pipeline_loads_and_tags(extractor: Any) -> None:
     nlp = extractor.nlp
-    doc = nlp(
-        "\u201cWe will win,\u201d Jane Doe, the party's spokeswoman, told reporters in Erbil on Monday."
-    )
+    doc = nlp("\u201cWe will win,\u201d Jane Doe, the party's spokeswoman, told reporters in Erbil on Monday.")
     assert doc.sentences and all(w.upos and w.deprel for s in doc.sentences for w in s.words)
     assert ("Jane Doe", "PER") in [(e.text, e.type) for e in doc.ents]
 

@@ -90,9 +90,7 @@ def test_partial_overlap_between_thresholds() -> None:
     # prediction "we will win" = [18, 29): 11 of the 26 gold characters, 11/26 = 0.423
     gold = doc(q(Q_START, Q_END, kind="direct"))
     pred = [q(18, 29, kind="direct")]
-    assert coverage(char_set(TEXT, gold.quotes[0].content), char_set(TEXT, pred[0].content)) == pytest.approx(
-        11 / 26
-    )
+    assert coverage(char_set(TEXT, gold.quotes[0].content), char_set(TEXT, pred[0].content)) == pytest.approx(11 / 26)
     ds = score_document(gold, pred)
     # 0.423 > 0.3: found. P = 1/1, R = 1/1, F1 = 1
     assert ds.content["overlap>0.3"].to_dict()["f1"] == 1.0
@@ -193,13 +191,9 @@ def test_cue_and_mention_on_matched_pairs() -> None:
 
 
 def test_speaker_fields() -> None:
-    gold_sp = SpeakerInfo(
-        name="Alice Smith", rank="Maj. Gen.", title="spokeswoman", organization=None, type="person"
-    )
+    gold_sp = SpeakerInfo(name="Alice Smith", rank="Maj. Gen.", title="spokeswoman", organization=None, type="person")
     gold = doc(q(Q_START, Q_END, speaker=gold_sp), q(I_START, I_END, speaker=None))
-    pred_sp = SpeakerInfo(
-        name="alice smith", rank="Maj Gen", title="spokesman", organization=None, type="person"
-    )
+    pred_sp = SpeakerInfo(name="alice smith", rank="Maj Gen", title="spokesman", organization=None, type="person")
     ds = score_document(gold, [q(Q_START, Q_END, speaker=pred_sp), q(I_START, I_END)])
     # only the first pair has a gold speaker; name and rank equal up to case/punctuation, None == None
     assert {k: (c.tp, c.gold) for k, c in ds.speaker.items()} == {
@@ -243,13 +237,9 @@ def test_heuristic_kind() -> None:
 def test_cue_lexicon_lemmas() -> None:
     lex = {"say": "speech", "tell": "speech", "admit": "speech", "argue": "assert", "according to": "speech"}
     assert cue_in_lexicon("said", lex) and cue_in_lexicon("told", lex) and cue_in_lexicon("Says", lex)
-    assert (
-        cue_in_lexicon("admitted", lex) and cue_in_lexicon("arguing", lex) and cue_in_lexicon("argues", lex)
-    )
+    assert cue_in_lexicon("admitted", lex) and cue_in_lexicon("arguing", lex) and cue_in_lexicon("argues", lex)
     assert cue_in_lexicon("said about", lex) and cue_in_lexicon("according to", lex)
-    assert (
-        not cue_in_lexicon("believes", lex) and not cue_in_lexicon(None, lex) and not cue_in_lexicon(":", lex)
-    )
+    assert not cue_in_lexicon("believes", lex) and not cue_in_lexicon(None, lex) and not cue_in_lexicon(":", lex)
 
 
 def test_polnear_ann_reader() -> None:
@@ -273,9 +263,7 @@ def test_polnear_ann_reader() -> None:
     assert len(quotes) == 2
     assert quotes[0].content == ((0, 6), (17, 23)) and quotes[0].kind == "mixed"  # two quoted parts
     assert quotes[0].mention == ((7, 10),) and quotes[0].cue_text == "said"
-    assert (
-        quotes[1].mention is None and quotes[1].cue == ((27, 31), (32, 36)) and quotes[1].kind == "indirect"
-    )
+    assert quotes[1].mention is None and quotes[1].cue == ((27, 31), (32, 36)) and quotes[1].kind == "indirect"
 
 
 def test_quotattr_gold_reader(tmp_path: Path) -> None:

@@ -88,8 +88,7 @@ def verify_model_set(directory: Path) -> dict[str, Path]:
         size = path.stat().st_size
         if size != int(entry["size"]):
             raise ModelIntegrityError(
-                f"model file {path} has {size} bytes, the manifest says {entry['size']}: "
-                "corrupted or replaced"
+                f"model file {path} has {size} bytes, the manifest says {entry['size']}: corrupted or replaced"
             )
         actual = sha256_file(path)
         if actual != entry["sha256"]:

@@ -84,9 +84,7 @@ def export(
         "scores": scores or {},
         "provenance": provenance or {},
     }
-    (out_dir / MANIFEST_NAME).write_text(
-        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     # stanza insists on a resources.json in its `dir`, even with explicit model paths
     (out_dir / "resources.json").write_text(
         json.dumps({"en": {"lang_name": "English", "packages": {}, "tokenize": {}}}) + "\n", encoding="utf-8"
@@ -95,12 +93,8 @@ def export(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "src", type=Path, help="directory with tokenize.pt, mwt.pt, ... (see DEFAULT_SOURCES)"
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("src", type=Path, help="directory with tokenize.pt, mwt.pt, ... (see DEFAULT_SOURCES)")
     parser.add_argument("out", type=Path)
     parser.add_argument("--scores", type=Path, help="JSON file of dev scores to store in the manifest")
     parser.add_argument("--provenance", type=Path, help="JSON file: data, commands and licences per model")
