@@ -9,6 +9,7 @@ from quotattr.models.train import (
     _conll_scores,
     _gum_mentions,
     _iob_spans,
+    dev_summary,
     dropout_args,
     gum_commercial,
     gum_ner_sentence,
@@ -238,3 +239,10 @@ def test_manifest_scores_carry_the_test_check_next_to_the_dev_scores() -> None:
     both = manifest_scores(ev)
     assert (both["pos"]["upos"], both["pos"]["ewt_test_upos"]) == (95.8, 96.0)
     assert both["depparse"]["ewt_test_las_predicted_tags"] == 85.9
+
+
+def test_dev_summary_names_the_best_score_and_the_tail() -> None:
+    # a stage keeps its best model, which need not be among the last evaluations
+    curve = [0.8052, 0.8159, 0.8139, 0.8130, 0.8111]
+    assert dev_summary(curve) == {"best_dev": 0.8159, "dev_curve_tail": [0.8139, 0.8130, 0.8111]}
+    assert dev_summary([]) == {"best_dev": None, "dev_curve_tail": []}

@@ -713,7 +713,7 @@ def stage_pos(work: Work, opts: argparse.Namespace) -> None:
             "word_dropout": opts.pos_word_dropout,
             "warm_start": str(warm),
             "train": "EWT train + GUM commercial train",
-            "best_dev_curve": _dev_curve(out)[-3:],
+            **dev_summary(_dev_curve(out)),
             **_conll_scores(out, ("UPOS", "XPOS", "UFeats", "AllTags")),
         },
     )
@@ -788,7 +788,7 @@ def stage_depparse(work: Work, opts: argparse.Namespace) -> None:
             "dropout": opts.depparse_dropout,
             "word_dropout": opts.depparse_word_dropout,
             "train": "EWT + GUM commercial, retagged",
-            "best_dev_curve": _dev_curve(out)[-3:],
+            **dev_summary(_dev_curve(out)),
             **_conll_scores(out, ("UAS", "LAS", "MLAS", "BLEX")),
         },
     )
@@ -849,7 +849,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "dropout": opts.ner_dropout,
             "word_dropout": opts.ner_word_dropout,
             "known_words_only": opts.ner_known_words_only,
-            "best_dev_curve": _dev_curve(out)[-3:],
+            **dev_summary(_dev_curve(out)),
         },
     )
 
@@ -865,6 +865,12 @@ def stage_nerdata(work: Work, opts: argparse.Namespace) -> None:
 
 def _dev_curve(log_text: str) -> list[float]:
     return [float(x) for x in re.findall(r"dev_score = ([0-9.]+)", log_text)]
+
+
+def dev_summary(curve: Sequence[float]) -> dict[str, Any]:
+    """What a training stage records of its dev curve: the best score (the model the stage keeps) and
+    the last three evaluations (still rising, or flat?)."""
+    return {"best_dev": max(curve) if curve else None, "dev_curve_tail": list(curve[-3:])}
 
 
 def _conll_scores(log_text: str, metrics: Sequence[str]) -> dict[str, float]:
