@@ -89,6 +89,86 @@ def test_gum_ner_sentence_turns_a_country_acting_as_organization_into_loc() -> N
     assert gum_ner_sentence(sent) == [("Tunisia", "B-ORG"), ("protested", "O")]
 
 
+def _entities(sent: list[str], **kw: frozenset[str]) -> list[tuple[str, str]]:
+    tagged = gum_ner_sentence(sent, **kw)
+    words = [w for w, _ in tagged]
+    return sorted((" ".join(words[a:b]), label) for a, b, label in _iob_spans([t for _, t in tagged]))
+
+
+def test_gum_ner_sentence_keeps_names_with_verbs_dashes_and_conjunctions() -> None:
+    # GUM tags "United" VERB; dashes join name parts; "and" inside one organization's name
+    sent = _conllu(
+        [
+            ("The", "DET", "DT", "Entity=(1-organization-giv-nnnnn-cf1-3-coref-United_Nations"),
+            ("United", "VERB", "NNP", "_"),
+            ("Nations", "PROPN", "NNPS", "Entity=1)"),
+            ("thanked", "VERB", "VBD", "_"),
+            ("Claire", "PROPN", "NNP", "Entity=(2-person-new-nnnnn-cf2-3-coref-Claire_Bailey-Ross"),
+            ("Bailey", "PROPN", "NNP", "SpaceAfter=No"),
+            ("-", "PUNCT", "HYPH", "SpaceAfter=No"),
+            ("Ross", "PROPN", "NNP", "Entity=2)"),
+            ("of", "ADP", "IN", "_"),
+            ("the", "DET", "DT", "Entity=(3-organization-new-nnnnn-cf3-5-coref"),
+            ("National", "PROPN", "NNP", "_"),
+            ("Aeronautics", "PROPN", "NNPS", "_"),
+            ("and", "CCONJ", "CC", "_"),
+            ("Space", "PROPN", "NNP", "_"),
+            ("Administration", "PROPN", "NNP", "Entity=3)"),
+        ]
+    )
+    assert _entities(sent) == [
+        ("Claire Bailey - Ross", "PER"),
+        ("National Aeronautics and Space Administration", "ORG"),
+        ("United Nations", "ORG"),
+    ]
+
+
+def test_gum_ner_sentence_keeps_coordinated_names_apart() -> None:
+    # "Poland and Sweden" is one place mention holding two: each is its own entity
+    sent = _conllu(
+        [
+            ("Poland", "PROPN", "NNP", "Entity=(1-place-new-nnnnn-cf1-3-coref(2-place-new-nnnnn-cf2-1-coref-Poland)"),
+            ("and", "CCONJ", "CC", "_"),
+            ("Sweden", "PROPN", "NNP", "Entity=(3-place-new-nnnnn-cf3-1-coref-Sweden)1)"),
+        ]
+    )
+    assert _entities(sent) == [("Poland", "LOC"), ("Sweden", "LOC")]
+
+
+def test_gum_ner_sentence_leaves_titles_and_leading_mentions_outside_a_person() -> None:
+    prefixes = frozenset({"president", "minister"})
+    sent = _conllu(
+        [
+            ("U.S.", "PROPN", "NNP", "Entity=(1-person-new-nnnnn-cf1-4-coref-Trump(2-place-new-nnnnn-cf2-1-coref-US)"),
+            ("President", "PROPN", "NNP", "_"),
+            ("Donald", "PROPN", "NNP", "_"),
+            ("Trump", "PROPN", "NNP", "Entity=1)"),
+            ("met", "VERB", "VBD", "_"),
+            ("Civic", "PROPN", "NNP", "Entity=(3-person-new-nnnnn-cf3-5-coref(4-organization-new-nnnnn-cf4-2-coref"),
+            ("Party", "PROPN", "NNP", "Entity=4)"),
+            ("'s", "PART", "POS", "_"),
+            ("Jeremy", "PROPN", "NNP", "_"),
+            ("Tam", "PROPN", "NNP", "Entity=3)"),
+            (",", "PUNCT", ",", "_"),
+            ("Prime", "ADJ", "JJ", "Entity=(5-person-new-nnnnn-cf5-4-coref-John_Key"),
+            ("Minister", "PROPN", "NNP", "_"),
+            ("John", "PROPN", "NNP", "_"),
+            ("Key", "PROPN", "NNP", "Entity=5)"),
+            ("and", "CCONJ", "CC", "_"),
+            ("the", "DET", "DT", "Entity=(6-person-new-nnnnn-cf6-3-coref"),
+            ("Vice", "PROPN", "NNP", "_"),
+            ("President", "PROPN", "NNP", "Entity=6)"),
+        ]
+    )
+    assert _entities(sent, prefixes=prefixes) == [
+        ("Civic Party", "ORG"),
+        ("Donald Trump", "PER"),
+        ("Jeremy Tam", "PER"),
+        ("John Key", "PER"),
+        ("U.S.", "LOC"),
+    ]
+
+
 def test_iob_spans_reads_iob2_and_bioes() -> None:
     assert _iob_spans(["B-PER", "I-PER", "O", "S-LOC", "B-ORG", "E-ORG", "I-LOC"]) == {
         (0, 2, "PER"),

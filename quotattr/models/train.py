@@ -425,6 +425,31 @@ _NE_INNER = frozenset({"PROPN", "ADP", "DET", "PART", "NUM", "ADJ", "NOUN"})
 _NE_INNER_ADP = frozenset({"of", "for", "de", "del", "du", "von", "van", "der", "at", "&"})
 
 
+_NE_DASHES = frozenset({"-", "–", "‐"})
+_NE_CONJ = frozenset({"and", "&"})
+
+
+def _name_inner(words: list[str], upos: list[str], k: int, nested: bool) -> bool:
+    """May word ``k``, strictly inside a named-entity core, belong to the name?
+
+    Proper nouns and the nouns, adjectives, numbers and function words of names ("Bank *of*
+    England"); any other capitalised word (GUM tags "United" in "United Nations" VERB); a dash
+    joining two parts ("Bailey - Ross", "Harley - Davidson"); and "and" / "&" in a name with no
+    named mention inside it ("National Aeronautics and Space Administration", but not "Poland and
+    Sweden", where GUM marks each place).
+    """
+    word, tag = words[k], upos[k]
+    if tag == "ADP":
+        return word.lower() in _NE_INNER_ADP
+    if tag in _NE_INNER:
+        return True
+    if word in _NE_DASHES:
+        return True
+    if word.lower() in _NE_CONJ:
+        return not nested
+    return word[:1].isupper() and tag not in ("PUNCT", "SYM")
+
+
 def _gum_mentions(misc: list[str]) -> list[tuple[int, int, str]]:
     """(first, last, etype) of every entity mention in one sentence, from GUM's ``Entity=`` MISC."""
     opened: list[tuple[str, str, int]] = []
@@ -473,13 +498,15 @@ def gum_ner_sentence(
 
     GUM annotates every mention ("the organization", "she"); a named entity is the stretch of a
     person/organization/place mention from its first to its last proper noun, holding nothing but
-    proper nouns, capitalised words and the function words of names ("Bank of England", "the
-    Royal Academy of Arts"; no coordination, no "in"); longer
-    mentions win over the names nested in them. To follow the conventions of the other NER data:
-    a person's name stops before another mention nested in its own ("Joe Biden of the Bank of
-    England"), leading ``prefixes`` (ranks, titles) stay outside, plural proper nouns alone ("Americans")
-    are no entity, and an organization mention whose name is in ``places`` ("Tunisia" acting) is
-    a LOC.
+    what :func:`_name_inner` allows: proper nouns, capitalised words, dashes and the function words
+    of names ("Bank of England", "the Royal Academy of Arts", "United Nations"; no "in", no
+    coordination of names GUM marks one by one); longer mentions win over the names nested in them.
+    To follow the conventions of the other NER data: a person's name stops before another mention
+    nested in its own ("Joe Biden of the Bank of England") and starts after one that opens it
+    ("Civic Party 's Jeremy Tam", "U.S. President Donald Trump"); ``prefixes`` (ranks, titles) stay
+    outside ("Prime Minister John Key" -> "John Key"), and a title alone ("the Vice President") is
+    no name; plural proper nouns ("Americans", "Native Americans") are no person; and an
+    organization mention whose name is in ``places`` ("Tunisia" acting) is a LOC.
     """
     rows = [ln.split("\t") for ln in sent if ln and not ln.startswith("#")]
     rows = [r for r in rows if len(r) >= 10 and r[0].isdigit()]
@@ -488,26 +515,33 @@ def gum_ner_sentence(
     tags = ["O"] * len(rows)
     cores: list[tuple[int, int, str]] = []
     mentions = _gum_mentions([r[9] for r in rows])
-    for first, last, etype in mentions:
+    for mention in mentions:
+        first, last, etype = mention
         label = GUM_NE_TYPES.get(etype)
         if label == "PER":  # a person's name ends where a mention inside it starts ("Biden of the Bank")
             last = min([s for s, e, _ in mentions if first < s <= last and e <= last], default=last + 1) - 1
+            # ... and starts after one that opens it ("Civic Passion 's Wong Yeung - tat")
+            first = max([e + 1 for s, e, t in mentions if s == first and e < last and t in GUM_NE_TYPES], default=first)
         propn = [k for k in range(first, last + 1) if upos[k] == "PROPN"]
         if label is None or not propn:
             continue
         a, b = propn[0], propn[-1]
-        while a > first and words[a - 1][:1].isupper() and upos[a - 1] in ("ADJ", "NOUN", "NUM"):
-            a -= 1  # "Linguistic Society of America", "Royal Academy"
-        while a < b and words[a].lower() in prefixes:  # "President Biden" -> "Biden"
+        while a > first and words[a - 1][:1].isupper() and upos[a - 1] in ("ADJ", "NOUN", "NUM", "VERB"):
+            a -= 1  # "Linguistic Society of America", "Royal Academy", "United Nations" (GUM: VERB)
+        while a < b and (words[a].lower() in prefixes or words[a] in _NE_DASHES):  # "President Biden" -> "Biden"
             a += 1
-        if a == b and rows[a][4] == "NNPS":  # "Americans": a group, not a named entity
+        if label == "PER":  # "Prime Minister John Key" -> "John Key"; "Prime Minister" alone is no name
+            titled = [k for k in range(a, b + 1) if words[k].lower() in prefixes]
+            if titled and titled[-1] == b:
+                continue
+            if titled and all(words[k][:1].isupper() for k in range(a, titled[-1] + 1)):
+                a = titled[-1] + 1
+        if rows[b][4] == "NNPS" and (a == b or label == "PER"):  # "Americans", "Anglo - Americans": a group
             continue
         if label == "ORG" and " ".join(words[a : b + 1]) in places:  # a country as an actor
             label = "LOC"
-        inner = range(a, b + 1)
-        if all(upos[k] in _NE_INNER for k in inner) and all(
-            words[k].lower() in _NE_INNER_ADP for k in inner if upos[k] == "ADP"
-        ):
+        nested = any(t in GUM_NE_TYPES and a <= s <= e <= b and (s, e, t) != mention for s, e, t in mentions)
+        if all(_name_inner(words, upos, k, nested) for k in range(a + 1, b)):
             cores.append((a, b, label))
     for a, b, label in sorted(cores, key=lambda c: (c[0] - c[1], c[0])):
         if all(t == "O" for t in tags[a : b + 1]):
