@@ -63,10 +63,14 @@ def test_gum_mentions_reads_nested_and_single_token_brackets() -> None:
     ]
 
 
-def test_gum_ner_sentence_keeps_named_cores_only() -> None:
-    tagged = gum_ner_sentence(SENT, prefixes=frozenset({"president"}), places=frozenset({"Paris"}))
+def _entities(sent: list[str], **kw: frozenset[str]) -> list[tuple[str, str]]:
+    tagged = gum_ner_sentence(sent, **kw)
     words = [w for w, _ in tagged]
-    spans = sorted((" ".join(words[a:b]), label) for a, b, label in _iob_spans([t for _, t in tagged]))
+    return sorted((" ".join(words[a:b]), label) for a, b, label in _iob_spans([t for _, t in tagged]))
+
+
+def test_gum_ner_sentence_keeps_named_cores_only() -> None:
+    spans = _entities(SENT, prefixes=frozenset({"president"}), places=frozenset({"Paris"}))
     # the person's name stops where the organization mention inside its mention starts, and
     # "President" stays outside; the organization keeps its "of England" (the nested place loses to
     # the longer name); "Americans" (NNPS alone) is no entity; "The giant" is left outside "Elsevier"
@@ -87,12 +91,6 @@ def test_gum_ner_sentence_turns_a_country_acting_as_organization_into_loc() -> N
     )
     assert gum_ner_sentence(sent, places=frozenset({"Tunisia"})) == [("Tunisia", "B-LOC"), ("protested", "O")]
     assert gum_ner_sentence(sent) == [("Tunisia", "B-ORG"), ("protested", "O")]
-
-
-def _entities(sent: list[str], **kw: frozenset[str]) -> list[tuple[str, str]]:
-    tagged = gum_ner_sentence(sent, **kw)
-    words = [w for w, _ in tagged]
-    return sorted((" ".join(words[a:b]), label) for a, b, label in _iob_spans([t for _, t in tagged]))
 
 
 def test_gum_ner_sentence_keeps_names_with_verbs_dashes_and_conjunctions() -> None:
