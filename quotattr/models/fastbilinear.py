@@ -21,7 +21,15 @@ import runpy
 import sys
 from typing import Any
 
-__all__ = ["install"]
+__all__ = ["NER_WARM_START_ENV", "install"]
+
+#: the environment variables through which the recipe passes ``--ner-lr`` / ``--ner-dropout`` /
+#: ``--ner-word-dropout`` to :func:`install_ner_warm_start` (keyed by its keyword arguments)
+NER_WARM_START_ENV = {
+    "lr": "QUOTATTR_NER_LR",
+    "dropout": "QUOTATTR_NER_DROPOUT",
+    "word_dropout": "QUOTATTR_NER_WORD_DROPOUT",
+}
 
 
 def _fast_forward(self: Any, input1: Any, input2: Any) -> Any:
@@ -96,11 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(int(os.environ.get("QUOTATTR_TRAIN_THREADS", "1")))
     install()
-    ner = {
-        key: float(os.environ[f"QUOTATTR_NER_{key.upper()}"])
-        for key in ("lr", "dropout", "word_dropout")
-        if os.environ.get(f"QUOTATTR_NER_{key.upper()}")
-    }
+    ner = {key: float(os.environ[var]) for key, var in NER_WARM_START_ENV.items() if os.environ.get(var)}
     if ner:
         install_ner_warm_start(**ner)
     warm = os.environ.get("QUOTATTR_WARM_START")

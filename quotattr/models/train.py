@@ -218,8 +218,10 @@ def ner_known_words_arg(known_only: bool) -> list[str]:
 def ner_warm_start_env(opts: argparse.Namespace) -> dict[str, str]:
     """What the runner (:mod:`quotattr.models.fastbilinear`) needs to apply ``--ner-lr``,
     ``--ner-dropout`` and ``--ner-word-dropout`` to a warm-started NER model."""
-    values = {"LR": opts.ner_lr, "DROPOUT": opts.ner_dropout, "WORD_DROPOUT": opts.ner_word_dropout}
-    return {f"QUOTATTR_NER_{k}": str(v) for k, v in values.items() if v is not None}
+    from quotattr.models.fastbilinear import NER_WARM_START_ENV
+
+    values = {"lr": opts.ner_lr, "dropout": opts.ner_dropout, "word_dropout": opts.ner_word_dropout}
+    return {NER_WARM_START_ENV[k]: str(v) for k, v in values.items() if v is not None}
 
 
 def steps_arg(value: int | None) -> list[str]:
