@@ -8,7 +8,7 @@
 
 from quotattr.extractor import Extractor, extract
 from quotattr.lexicons import Lexicons
-from quotattr.model import Attribution, Cue, QuoteKind, Result, Span, Speaker, SpeakerKind
+from quotattr.model import Attribution, Cue, Gender, QuoteKind, Resolution, Result, Span, Speaker, SpeakerKind
 from quotattr.models import ModelIntegrityError
 from quotattr.nlp import ModelSetError
 
@@ -18,10 +18,12 @@ __all__ = [
     "Attribution",
     "Cue",
     "Extractor",
+    "Gender",
     "Lexicons",
     "ModelIntegrityError",
     "ModelSetError",
     "QuoteKind",
+    "Resolution",
     "Result",
     "Span",
     "Speaker",

@@ -8,7 +8,7 @@ Speakers are shared objects: one :class:`Speaker` per real speaker per document,
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -16,14 +16,16 @@ import attrs
 __all__ = [
     "Attribution",
     "Cue",
+    "Gender",
     "QuoteKind",
+    "Resolution",
     "Result",
     "Span",
     "Speaker",
     "SpeakerKind",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  #: 2: Speaker.gender / gender_evidence, Attribution.speaker_confidence / resolution
 
 
 class QuoteKind(str, enum.Enum):
@@ -43,6 +45,28 @@ class SpeakerKind(str, enum.Enum):
     #: Tuesday"); a document from a named organisation resolves to that organisation
     DOCUMENT = "document"
     UNNAMED = "unnamed"  #: an anonymous or unresolvable source ("officials", "he" with no antecedent)
+
+
+class Gender(str, enum.Enum):
+    """A person's gender as the text itself states it (pronouns resolved to them, honorifics, gendered
+    titles); never guessed from a first name."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNKNOWN = "unknown"
+
+
+class Resolution(str, enum.Enum):
+    """How an attribution's speaker was found, strongest evidence first."""
+
+    NAME = "name"  #: a full name at the cue ("…," said Jane Doe)
+    SURNAME = "surname"  #: a short form of a name introduced elsewhere ("…," Doe said)
+    NOMINAL = "nominal"  #: a role linked to a named entity ("the mayor", "the company")
+    PRONOUN = "pronoun"  #: a pronoun with one plausible antecedent
+    PRONOUN_AMBIGUOUS = "pronoun-ambiguous"  #: a pronoun with competing antecedents
+    INHERITED = "inherited"  #: a follow-on quote with no cue of its own
+    DESCRIPTION = "description"  #: an unnamed source kept as described ("a source familiar with …")
+    UNRESOLVED = "unresolved"  #: a mention that could not be tied to anyone ("he" with no antecedent)
 
 
 def _non_negative(_inst: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -132,7 +156,13 @@ def _opt_str(value: object) -> str | None:
     return str(value)
 
 
-@attrs.frozen(slots=True, eq=False)
+def _gender(value: object) -> Gender:
+    if value is None:
+        return Gender.UNKNOWN
+    return Gender(value)
+
+
+@attrs.frozen(slots=True)
 class Speaker:
     """One real source in a document, with every mention of it.
 
@@ -140,9 +170,11 @@ class Speaker:
     it ("Maj. Gen.", normalised); ``title`` the role ("spokesman"); ``organization`` the body it speaks
     for. ``resolved`` is False where the source could not be tied to a named entity (a lone "he", "the
     official"); such speakers keep their mention as ``name`` only if nothing better exists.
+    ``gender`` is what the text says about the person (``gender_evidence``: the words that say it —
+    "she" resolved to them, "Mrs.", "spokeswoman"), ``unknown`` where it says nothing.
 
-    Speakers compare by identity (``eq=False``): two speakers with the same fields in different
-    documents are different people as far as quotattr knows.
+    Speakers are values: two speakers are equal when every field is (ids are per document, so two
+    documents' ``S1`` differ by their mentions), and ``Result.from_dict(r.to_dict()) == r``.
     """
 
     id: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -153,6 +185,8 @@ class Speaker:
     organization: str | None = attrs.field(converter=_opt_str, default=None)
     mentions: tuple[Span, ...] = attrs.field(converter=_span_tuple, factory=tuple)
     resolved: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    gender: Gender = attrs.field(converter=_gender, default=Gender.UNKNOWN)
+    gender_evidence: tuple[Span, ...] = attrs.field(converter=_span_tuple, factory=tuple)
 
     @mentions.validator
     def _check_mentions(self, _attribute: attrs.Attribute[tuple[Span, ...]], value: tuple[Span, ...]) -> None:
@@ -169,6 +203,8 @@ class Speaker:
             "title": self.title,
             "organization": self.organization,
             "resolved": self.resolved,
+            "gender": self.gender.value,
+            "gender_evidence": [m.to_dict() for m in self.gender_evidence],
             "mentions": [m.to_dict() for m in self.mentions],
         }
 
@@ -183,6 +219,8 @@ class Speaker:
             organization=data.get("organization"),
             mentions=tuple(Span.from_dict(m) for m in data.get("mentions", ())),
             resolved=bool(data.get("resolved", True)),
+            gender=data.get("gender"),
+            gender_evidence=tuple(Span.from_dict(m) for m in data.get("gender_evidence", ())),
         )
 
 
@@ -223,6 +261,14 @@ class Attribution:
     sentence_index: int = attrs.field(default=0, validator=_non_negative)
     paragraph_index: int = attrs.field(default=0, validator=_non_negative)
     sieve: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    #: how sure quotattr is of the *speaker* (None without one): a full name at the cue scores
+    #: highest, then a surname, a role, a pronoun with one candidate, one with competitors, inherited
+    speaker_confidence: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(float),
+        validator=attrs.validators.optional(_confidence),
+    )
+    resolution: Resolution | None = attrs.field(default=None, converter=attrs.converters.optional(Resolution))
 
     @property
     def start(self) -> int:
@@ -249,6 +295,8 @@ class Attribution:
             "sentence_index": self.sentence_index,
             "paragraph_index": self.paragraph_index,
             "sieve": self.sieve,
+            "speaker_confidence": self.speaker_confidence,
+            "resolution": None if self.resolution is None else self.resolution.value,
         }
 
     @classmethod
@@ -268,6 +316,8 @@ class Attribution:
             sentence_index=int(data.get("sentence_index", 0)),
             paragraph_index=int(data.get("paragraph_index", 0)),
             sieve=str(data.get("sieve", "")),
+            speaker_confidence=data.get("speaker_confidence"),
+            resolution=data.get("resolution"),
         )
 
 
@@ -292,7 +342,7 @@ class Result:
     def __len__(self) -> int:
         return len(self.attributions)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Attribution]:
         return iter(self.attributions)
 
     def to_dict(self, *, include_text: bool = True) -> dict[str, Any]:
