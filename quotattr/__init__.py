@@ -11,6 +11,8 @@ from quotattr.lexicons import Lexicons
 from quotattr.model import Attribution, Cue, Gender, QuoteKind, Resolution, Result, Span, Speaker, SpeakerKind
 from quotattr.models import ModelIntegrityError
 from quotattr.nlp import ModelSetError
+from quotattr.render import render
+from quotattr.sources import Source, sources_dataframe, sources_table
 
 __version__ = "0.1.0"
 
@@ -25,9 +27,13 @@ __all__ = [
     "QuoteKind",
     "Resolution",
     "Result",
+    "Source",
     "Span",
     "Speaker",
     "SpeakerKind",
     "__version__",
     "extract",
+    "render",
+    "sources_dataframe",
+    "sources_table",
 ]
