@@ -1,6 +1,6 @@
 """Fuzz quotattr end to end: random hostile documents through the real pipeline.
 
-    .venv/bin/python benchmarks/fuzz.py --n 2000 --seed 1 [--batch-size 16] [--max-len 400]
+    .venv/bin/python benchmarks/fuzz.py --n 2000 --seed 1 [--batch-size 16] [--max-len 400] [--threads 1]
 
 Documents come from six families — arbitrary Unicode (surrogates, controls, RTL, emoji included),
 quote-mark soup, news-like sentences with mutations, control characters spliced into news, long
@@ -119,12 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-len", type=int, default=400, help="rough size of generated pieces (400)")
     parser.add_argument("--single-every", type=int, default=10, help="compare with a one-by-one call every N")
     parser.add_argument("--models", default="bundled")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     parser.add_argument("--dump", default="fuzz-failures.json", help="where the first failures are written")
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
     docs = [(f"fuzz-{i}", rng.choice(FAMILIES)(rng, args.max_len)) for i in range(args.n)]
-    extractor = Extractor(models=args.models)
+    extractor = Extractor(models=args.models, threads=args.threads)
     started = time.perf_counter()
     tried = crashes = offset_violations = mismatches = 0
     failures: list[dict[str, object]] = []
