@@ -5,9 +5,10 @@ form, spacing and periods ignored: "Helen  OKAFOR" and "Helen Okafor" are one so
 source, the documents it appears in and its attributions by kind. Speakers without a name (an
 unresolved "he", "officials") are grouped per kind into one row whose ``name`` is None; attributions
 with no speaker at all are not a source and are not counted. Merging is by the exact normalised name
-only: "Okafor" in one article and "Helen Okafor" in another stay two rows (within one document
-quotattr already resolves the surname to the full name), and two different people with the same name
-become one row, as in any name-based audit.
+only: "Okafor" in one article and "Helen Okafor" in another stay two rows, and two different people
+with the same name become one row, as in any name-based audit. Within one document quotattr resolves a
+surname to the full name; where a one-word person name is still left beside exactly one longer person
+name ending in it ("Chen" and "Laura Chen"), it is counted as that person.
 
 Where the documents disagree on a source's rank, title, organization, kind or gender, the value seen
 with most attributions wins (ties: the first seen); ``"unknown"`` gender yields to a stated one.
@@ -163,6 +164,19 @@ def _fields(speaker: Speaker) -> dict[str, Any]:
     return speaker.to_dict()
 
 
+def _full_names(speakers: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """One-word person names of a document that are the last word of exactly one longer person name there."""
+    by_surname: dict[str, list[dict[str, Any]]] = {}
+    for fields in speakers:
+        name = fields.get("name")
+        if not name or fields.get("kind") != "person":
+            continue
+        words = normalize_name(name).split()
+        if len(words) > 1:
+            by_surname.setdefault(words[-1], []).append(fields)
+    return {surname: found[0] for surname, found in by_surname.items() if len(found) == 1}
+
+
 def sources_table(results: Iterable[Result]) -> list[Source]:
     """One :class:`Source` per source of ``results``, most quoted first (then most documents, name).
 
@@ -176,16 +190,22 @@ def sources_table(results: Iterable[Result]) -> list[Source]:
         if result.error is not None:
             continue
         doc = result.doc_id if result.doc_id is not None else f"#{position}"
+        speakers: dict[int, Speaker] = {id(speaker): speaker for speaker in result.speakers}
         kinds_by_speaker: dict[int, Counter[str]] = {}
         for attribution in result.attributions:
             if attribution.speaker is not None:
+                speakers.setdefault(id(attribution.speaker), attribution.speaker)
                 kinds_by_speaker.setdefault(id(attribution.speaker), Counter())[attribution.kind.value] += 1
-        for speaker in result.speakers:
-            kinds = kinds_by_speaker.get(id(speaker), Counter())
+        fields_by_speaker = {key: _fields(speaker) for key, speaker in speakers.items()}
+        full_names = _full_names(fields_by_speaker.values())
+        for key_id, fields in fields_by_speaker.items():
+            kinds = kinds_by_speaker.get(key_id, Counter())
             if not kinds:
                 continue
-            fields = _fields(speaker)
             name = fields.get("name")
+            if name and fields.get("kind") == "person" and normalize_name(name) in full_names:
+                fields = full_names[normalize_name(name)]  # "Chen" beside "Laura Chen" in one document
+                name = fields["name"]
             key = ("name", normalize_name(name)) if name else ("unnamed", str(fields.get("kind", "unnamed")))
             if key not in table:
                 table[key] = _Accumulator(name if name else None)
