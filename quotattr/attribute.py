@@ -1,6 +1,7 @@
 """Runs the stages after stanza and assembles the :class:`~quotattr.model.Result`.
 
-stanza Document ─► document view ─► quote spans ─► sieves ─► conflict resolution ─► speakers ─► Result
+stanza Document ─► document view ─► entity table ─► quote spans ─► sieves ─► conflict resolution
+─► speakers (resolved against the entity table) ─► Result
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from typing import Any
 import regex
 
 from quotattr.document import DocView, build_view
+from quotattr.entities import build_entities
 from quotattr.lexicons import Lexicons
-from quotattr.model import Attribution, Cue, Result, Span, Speaker
+from quotattr.model import Attribution, Cue, Resolution, Result, Span, Speaker
 from quotattr.quotes import QuoteSpan, find_quotes, is_quote_char
 from quotattr.sieves import Candidate, Context, ordered
 from quotattr.sieves.direct import classify_quotes
-from quotattr.speakers import ParsedMention, SpeakerCluster, build_speakers, parse_mention, resolve
+from quotattr.speakers import CONFIDENCE, MentionResolution, build_speakers, resolve_mentions
 
 __all__ = ["attribute", "body_paragraphs", "resolve_conflicts"]
 
@@ -149,22 +151,29 @@ def attribute(
     if join_continuations:
         cands = join_same_paragraph_continuations(cands, view)
 
-    # speakers: parse each distinct mention once, cluster them, freeze one Speaker per cluster
-    parsed: dict[tuple[int, int], ParsedMention] = {}
-    for c in cands:
-        if c.mention is not None and c.mention not in parsed:
-            parsed[c.mention] = parse_mention(view, c.mention[0], c.mention[1], lexicons)
-    keys = sorted(parsed, key=lambda r: r)
-    clusters = resolve([parsed[k] for k in keys], view, lexicons)
-    cluster_of: dict[tuple[int, int], SpeakerCluster | None] = dict(zip(keys, clusters, strict=True))
-    used = {id(cl): cl for c in cands if (m := _root(c).mention) is not None and (cl := cluster_of.get(m)) is not None}
-    speakers = build_speakers(list(used.values()))
-
-    attributions: list[Attribution] = []
+    # entities and speakers: the document's people and organisations first, then each speaker
+    # phrase resolved against them (one Speaker per real source)
+    quote_spans = [(q.start, q.end) for q in direct]
+    table = build_entities(view, lexicons, quote_spans)
+    phrases = [c.mention for c in cands if c.mention is not None]
+    resolved, _clusters = resolve_mentions(phrases, view, lexicons, table, quote_spans)
+    per_cand: list[MentionResolution] = []
     for c in cands:
         root = _root(c)
-        cluster = cluster_of.get(root.mention) if root.mention is not None else None
-        speaker: Speaker | None = speakers.get(id(cluster)) if cluster is not None else None
+        res = resolved.get(root.mention) if root.mention is not None else None
+        if res is None or res.cluster is None:
+            per_cand.append(MentionResolution(None, None, None))
+        elif root is not c:
+            conf = min(res.confidence or 0.0, CONFIDENCE[Resolution.INHERITED])
+            per_cand.append(MentionResolution(res.cluster, round(conf * 0.95, 3), Resolution.INHERITED))
+        else:
+            per_cand.append(res)
+    used = {id(r.cluster): r.cluster for r in per_cand if r.cluster is not None}
+    speakers = build_speakers(list(used.values()), source)
+
+    attributions: list[Attribution] = []
+    for c, res in zip(cands, per_cand, strict=True):
+        speaker: Speaker | None = speakers.get(id(res.cluster)) if res.cluster is not None else None
         conf = c.confidence
         if speaker is not None and not speaker.resolved:
             conf *= 0.7
@@ -180,6 +189,8 @@ def attribute(
                 sentence_index=c.sentence,
                 paragraph_index=view.paragraph_of(c.start),
                 sieve=c.sieve,
+                speaker_confidence=None if speaker is None else res.confidence,
+                resolution=None if speaker is None else res.how,
             )
         )
     ordered_speakers = sorted(speakers.values(), key=lambda s: int(s.id[1:]))

@@ -1,59 +1,62 @@
-"""Stage 5: speaker resolution — mention → name / rank / title / organization, then coreference.
+"""Stage 6: speakers — each attribution's speaker phrase resolved against the document's entities.
 
-``parse_mention`` decomposes one mention phrase ("Maj. Gen. Tahsin Khafaji, spokesman for Iraq’s
-Joint Operation Command") using the NER spans, the rank/title/organisation lexicons, appositive
-commas and "of/for/at ORG" attachments. ``resolve`` links mentions inside the document: a surname
-to the earlier full name, a pronoun to the most recent person it may stand for ("she" does not go
-to a "Mr." or a "spokesman", nor to someone already called "he"), "the spokesman" to the earlier person
-with that title; each cluster becomes one :class:`~quotattr.model.Speaker`.
+entity table (:mod:`quotattr.entities`) + candidates' speaker phrases → one :class:`SpeakerCluster`
+per real source → one frozen :class:`~quotattr.model.Speaker` each.
+
+- A name ("Khafaji", "Tahsin Khafaji", "Mr. Reed") is the person of the entity table it names —
+  introduced anywhere in the article, quoted or not — with that person's fullest name and the rank,
+  title and organisation the article gives them anywhere.
+- A pronoun is the most salient person before it (:mod:`quotattr.coref`); "I"/"we" inside a quote
+  are never the speaker; "they"/"it" go to the most recent organisation.
+- A role ("the mayor", "the spokeswoman", "the company", "the union") is the entity with that title
+  or that kind of name; an unnamed source stays unnamed, with its description as written ("a source
+  familiar with the negotiations", "two officials").
+- Each speaker carries a confidence that follows the evidence: a full name at the cue > a surname > a
+  role > a pronoun with one candidate > a pronoun with competitors > a quote that inherits its speaker.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import attrs
 import regex
 
-from quotattr.document import INSTITUTION_TYPES, PERSON_TYPES, DocView
+from quotattr.coref import PRONOUN_GENDER, Antecedent, resolve_pronouns
+from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, parse_mention
+from quotattr.document import DocView
+from quotattr.entities import DocEntity, EntityMention, EntityTable, name_tokens
 from quotattr.lexicons import Lexicons
-from quotattr.model import Span, Speaker, SpeakerKind
+from quotattr.model import Gender, Resolution, Span, Speaker, SpeakerKind
 
-__all__ = ["ParsedMention", "SpeakerCluster", "build_speakers", "parse_mention", "resolve"]
+__all__ = [
+    "CONFIDENCE",
+    "MentionResolution",
+    "SpeakerCluster",
+    "build_speakers",
+    "resolve_mentions",
+]
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
-GROUP_PRONOUNS = frozenset({"they", "them", "it", "we", "us", "their", "its", "our"})
-FIRST_PERSON = frozenset({"i", "me", "we", "us", "you"})
-_POSSESSIVE = regex.compile(r"^(?:.*?\s)?[\p{L}\p{N}.-]+['’]s\s+")
-_EDGE = " ,;:-–—()[]\u00a0"
-ORG_ADPS = ("for", "of", "at", "from", "with", "in", "to")
-NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-@attrs.define(slots=True)
-class ParsedMention:
-    """One mention phrase taken apart."""
-
-    span: Span
-    words: tuple[int, int]
-    kind: SpeakerKind
-    name: str | None = None
-    rank: str | None = None
-    title: str | None = None
-    organization: str | None = None
-    pronoun: str | None = None
-    nominal: bool = False  #: "the spokesman", "officials": no name
-    gender: str | None = None  #: "f" / "m" where the phrase says so ("Mrs.", "spokeswoman", "she")
-
-    @property
-    def name_tokens(self) -> list[str]:
-        return [t.lower().strip(".,") for t in (self.name or "").split()]
+#: the speaker confidence each kind of evidence earns (see the module docstring)
+CONFIDENCE: dict[Resolution, float] = {
+    Resolution.NAME: 0.97,
+    Resolution.SURNAME: 0.93,
+    Resolution.NOMINAL: 0.8,
+    Resolution.PRONOUN: 0.85,
+    Resolution.PRONOUN_AMBIGUOUS: 0.55,
+    Resolution.INHERITED: 0.8,
+    Resolution.DESCRIPTION: 0.9,
+    Resolution.UNRESOLVED: 0.2,
+}
+#: a single word no earlier or later full name explains ("Khafaji" alone)
+LONE_NAME_CONFIDENCE = 0.75
+GROUP_PRONOUNS = frozenset({"they", "them", "it", "their", "its"})
+_DETERMINERS = frozenset({"the", "a", "an"})
 
 
 @attrs.define(slots=True, eq=False)
 class SpeakerCluster:
-    """Mentions that refer to one speaker, and the best fields seen so far."""
+    """The mentions of one speaker and the fields gathered for it."""
 
     kind: SpeakerKind
     name: str | None = None
@@ -61,487 +64,272 @@ class SpeakerCluster:
     title: str | None = None
     organization: str | None = None
     resolved: bool = True
-    mentions: list[ParsedMention] = attrs.field(factory=list)
-    gender: str | None = None
+    entity: DocEntity | None = None
+    mentions: list[Span] = attrs.field(factory=list)
 
     def absorb(self, m: ParsedMention) -> None:
-        self.mentions.append(m)
-        self.gender = self.gender or m.gender
+        """Take the fields a mention phrase states (the phrase at the cue wins over the entity table)."""
         if m.name and (self.name is None or len(m.name.split()) > len(self.name.split())):
             self.name = m.name
-            self.resolved = True
         self.rank = self.rank or m.rank
         self.title = self.title or m.title
         self.organization = self.organization or m.organization
 
-    @property
-    def tokens(self) -> list[str]:
-        return [t.lower().strip(".,") for t in (self.name or "").split()]
+    def fill_from_entity(self) -> None:
+        e = self.entity
+        if e is None:
+            return
+        if self.name is None or len(e.name.split()) > len(self.name.split()):
+            self.name = e.name
+        self.rank = self.rank or e.rank
+        self.title = self.title or e.title
+        self.organization = self.organization or e.organization
+        self.resolved = True
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split()).strip(_EDGE)
+@attrs.frozen(slots=True)
+class MentionResolution:
+    """What one speaker phrase resolved to."""
+
+    cluster: SpeakerCluster | None
+    confidence: float | None
+    how: Resolution | None
 
 
-def _strip_det(text: str) -> str:
-    return regex.sub(r"(?i)^(?:the|a|an|its|their|his|her)(?:\s+|$)", "", text).strip()
+class _Resolver:
+    def __init__(self, view: DocView, lex: Lexicons, table: EntityTable, quote_spans: Sequence[tuple[int, int]]):
+        self.view = view
+        self.lex = lex
+        self.table = table
+        self.quote_spans = quote_spans
+        self.by_entity: dict[int, SpeakerCluster] = {}
+        self.by_key: dict[tuple[SpeakerKind, str], SpeakerCluster] = {}
+        self.clusters: list[SpeakerCluster] = []
+        self.pronouns: dict[int, Antecedent] = {}
 
+    def cluster_for_entity(self, e: DocEntity) -> SpeakerCluster:
+        cl = self.by_entity.get(id(e))
+        if cl is None:
+            cl = SpeakerCluster(kind=e.kind, entity=e)
+            self.by_entity[id(e)] = cl
+            self.clusters.append(cl)
+        return cl
 
-def _strip_possessor(text: str) -> str:
-    """ "Iraq’s Joint Operation Command" → "Joint Operation Command"."""
-    m = _POSSESSIVE.match(text)
-    return text[m.end() :] if m and text[m.end() :].strip() else text
+    def cluster_for_key(self, kind: SpeakerKind, key: str, **fields: object) -> SpeakerCluster:
+        k = (kind, key.lower())
+        cl = self.by_key.get(k)
+        if cl is None:
+            cl = SpeakerCluster(kind=kind, **fields)  # type: ignore[arg-type]
+            self.by_key[k] = cl
+            self.clusters.append(cl)
+        return cl
 
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in self.quote_spans)
 
-@functools.lru_cache(maxsize=8)
-def _title_regex(titles: frozenset[str]) -> regex.Pattern[str]:
-    alternation = "|".join(regex.escape(t) for t in sorted(titles, key=len, reverse=True))
-    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + alternation + r")(?![\p{L}\p{N}])", regex.IGNORECASE)
+    # -- one phrase ------------------------------------------------------------------------------
 
-
-def _find_title(text: str, lex: Lexicons) -> tuple[int, int] | None:
-    """The leftmost (then longest) lexicon title in ``text``, word-bounded, case-insensitive."""
-    best: tuple[int, int] | None = None
-    for m in _title_regex(frozenset(lex.titles)).finditer(text, overlapped=True):
-        if best is None or m.start() < best[0] or (m.start() == best[0] and m.end() > best[1]):
-            best = (m.start(), m.end())
-    return best
-
-
-def _rank_before(text: str, lex: Lexicons) -> tuple[str, int] | None:
-    """A rank that ``text`` ends with: (normalised rank, start offset in text)."""
-    stripped = text.rstrip()
-    norm = " ".join(stripped.replace("\u00a0", " ").split())
-    matches = [
-        surface
-        for surface in lex.ranks
-        if norm.endswith(surface) and (len(norm) == len(surface) or not norm[-len(surface) - 1].isalnum())
-    ]
-    if not matches:
-        return None
-    surface = max(matches, key=len)  # the longest rank wins ("Maj. Gen." over "Gen.")
-    # map back to an offset in the original text (count the rank's words from the end)
-    n_words = len(surface.split())
-    parts = list(regex.finditer(r"\S+", stripped))
-    start = parts[-n_words].start() if len(parts) >= n_words else 0
-    return lex.ranks[surface], start
-
-
-def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | None:
-    """The first PER entity inside [first, last], merged with PER entities right after it (a
-    tokenizer split can cut "Jessica Lane" into two entities)."""
-    found: tuple[int, int] | None = None
-    for ent in view.entities:
-        if ent.type not in PERSON_TYPES or ent.last < first or ent.first > last:
-            continue
-        a, b = max(first, ent.first), min(last, ent.last)
-        if found is None:
-            found = (a, b)
-        elif a == found[1] + 1:
-            found = (found[0], b)
+    def resolve(self, words: tuple[int, int], pm: ParsedMention) -> MentionResolution:
+        span = pm.span
+        if pm.pronoun is not None:
+            res = self._pronoun(words[0], pm)
+        elif pm.kind is SpeakerKind.PERSON and pm.name:
+            res = self._person(pm)
+        elif pm.nominal:
+            res = self._nominal(pm)
         else:
-            break
-    return found
+            res = self._named_group(pm)
+        if res.cluster is not None:
+            res.cluster.mentions.append(span)
+        return res
 
-
-def _proper_run(view: DocView, first: int, last: int) -> tuple[int, int] | None:
-    """The last run of capitalised PROPN words in [first, last] (a name without NER)."""
-    end = None
-    k = last
-    while k >= first:
-        w = view.words[k]
-        if w.upos == "PROPN" and w.text[:1].isupper():
-            end = k if end is None else end
-        elif end is not None:
-            return k + 1, end
-        elif w.text == "," or w.upos in ("VERB", "ADP"):
-            pass
-        k -= 1
-    return (first, end) if end is not None else None
-
-
-def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons) -> bool:
-    words = [w.lower().strip(".,’'") for w in text.split()]
-    if any(w in lex.org_heads for w in words):
-        return True
-    return any(ent.type in INSTITUTION_TYPES and ent.first <= last and first <= ent.last for ent in view.entities)
-
-
-PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-
-
-def parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
-    """Decompose the mention words[first..last]; its gender where a word of it says so."""
-    m = _parse_mention(view, first, last, lex)
-    if m.pronoun is not None:
-        m.gender = PRONOUN_GENDER.get(m.pronoun)
-    else:
-        marks = {lex.gendered.get(view.words[k].text.lower().rstrip(".")) for k in range(first, last + 1)} - {None}
-        m.gender = marks.pop() if len(marks) == 1 else None
-    return m
-
-
-def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
-    """Decompose the mention words[first..last]."""
-    text = view.text
-    start, end = view.words[first].start, view.words[last].end
-    span = Span.of(text, start, end)
-    low = span.text.lower().strip()
-    if first == last and view.words[first].upos == "PRON":
-        kind = SpeakerKind.PERSON if low in PERSON_PRONOUNS | FIRST_PERSON else SpeakerKind.ORGANIZATION
-        return ParsedMention(span, (first, last), kind, pronoun=low)
-
-    # split off appositives at top-level commas
-    segments: list[tuple[int, int]] = []
-    seg_start = first
-    for k in range(first, last + 1):
-        if view.words[k].text == ",":
-            if k > seg_start:
-                segments.append((seg_start, k - 1))
-            seg_start = k + 1
-    if seg_start <= last:
-        segments.append((seg_start, last))
-    main = segments[0]
-    appositives = segments[1:]
-
-    person = _person_entity(view, main[0], main[1])
-    if person is None and not _is_org_like(_seg_text(view, *main), view, *main, lex):
-        run = _proper_run(view, main[0], main[1])
-        if (run is not None and run[1] == main[1]) or (
-            run is not None and _seg_text(view, run[1] + 1, main[1]).lower() in NAME_SUFFIXES
-        ):
-            person = run
-    if person is not None:
-        return _parse_person(view, span, (first, last), main, appositives, person, lex)
-    return _parse_other(view, span, (first, last), main, appositives, lex)
-
-
-def _seg_text(view: DocView, first: int, last: int) -> str:
-    if first > last:
-        return ""
-    return view.text[view.words[first].start : view.words[last].end]
-
-
-def _parse_person(
-    view: DocView,
-    span: Span,
-    words: tuple[int, int],
-    main: tuple[int, int],
-    appositives: Sequence[tuple[int, int]],
-    person: tuple[int, int],
-    lex: Lexicons,
-) -> ParsedMention:
-    p_first, p_last = person
-    # a name suffix right after the entity ("Caggins III")
-    while p_last + 1 <= main[1] and view.words[p_last + 1].text.lower().strip(".") in NAME_SUFFIXES:
-        p_last += 1
-    name_text = _seg_text(view, p_first, p_last)
-    before = _seg_text(view, main[0], p_first - 1) if p_first > main[0] else ""
-    # a rank written inside the entity ("Maj. Gen. Tahsin Khafaji" tagged whole)
-    rank = None
-    for k in range(p_first, p_last):
-        prefix = _seg_text(view, p_first, k)
-        found = _rank_before(prefix, lex)
-        if found is not None and found[1] == 0:
-            rank = found[0]
-            name_text = _seg_text(view, k + 1, p_last)
-    pre = before
-    if rank is None and before:
-        found = _rank_before(before, lex)
-        if found is not None:
-            rank, cut = found
-            pre = before[:cut]
-    title, org = _title_and_org(pre, lex)
-    for a, b in appositives:
-        if title is not None and org is not None:
-            break
-        t2, o2 = _title_and_org(_seg_text(view, a, b), lex)
-        if title is None and t2 is not None:
-            title, org = t2, org or o2
-        elif org is None and o2 is not None and t2 is not None:
-            org = o2
-    name = _clean(name_text)
-    name = regex.sub(r"['’]s$", "", name)
-    return ParsedMention(span, words, SpeakerKind.PERSON, name=name or None, rank=rank, title=title, organization=org)
-
-
-def _title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]:
-    """Title and organisation from a pre-name or appositive segment."""
-    seg = _clean(segment)
-    if not seg:
-        return None, None
-    found = _find_title(seg, lex)
-    if found is None:
-        found = _appositive_head(seg, lex)
-    if found is None:
-        bare = _strip_possessor(_strip_det(seg))
-        return None, (bare if bare and bare[:1].isupper() and len(bare.split()) <= 8 else None)
-    t_start, t_end = found
-    title = seg[t_start:t_end]
-    after = seg[t_end:].strip()
-    before = seg[:t_start].strip()
-    org: str | None = None
-    # "director of public health at Eastshire County Council": the lower-case "of" phrase is the role's
-    ext = regex.match(r"^(of\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+(?=(?:at|for|with|in)\s+\S)", after)
-    if ext is not None:
-        title = f"{title} {ext.group(1)}"
-        after = after[ext.end() :]
-    m = regex.match(r"(?i)^(?:" + "|".join(ORG_ADPS) + r")\s+(.+)$", after)
-    if m:
-        org = _strip_possessor(_strip_det(_clean(m.group(1))))
-    if before:
-        prefix, pre_org = _split_premodifiers(_strip_det(before), lex)
-        if prefix:
-            title = f"{prefix} {title}"
-        org = org or pre_org
-    return title, org or None
-
-
-#: premodifiers that qualify a role without being part of it
-TITLE_QUALIFIERS = frozenset(
-    {
-        "former",
-        "senior",
-        "top",
-        "acting",
-        "interim",
-        "longtime",
-        "veteran",
-        "then",
-        "new",
-        "current",
-        "retired",
-        "outgoing",
-        "incoming",
-        "chief",
-        "high-ranking",
-        "local",
-        "other",
-        "another",
-    }
-)
-
-
-def _split_premodifiers(text: str, lex: Lexicons) -> tuple[str, str | None]:
-    """Words before a title: lower-case role words join the title, names and organisation heads are the
-    organisation, a possessor ("the county's") is the organisation when nothing else is.
-
-    "Iraqi Army" → ("", "Iraqi Army"); "the county's emergency" → ("emergency", "county").
-    """
-    org_words: list[str] = []
-    prefix: list[str] = []
-    possessor: str | None = None
-    for word in text.split():
-        if regex.search(r"['’]s$", word):
-            possessor = _strip_det(" ".join([*org_words, *prefix, regex.sub(r"['’]s$", "", word)]))
-            org_words, prefix = [], []
-        elif word[:1].isupper() or word.lower() in lex.org_heads:
-            org_words.append(word)
-            prefix = []
-        elif word.lower() in TITLE_QUALIFIERS:
-            continue
-        else:
-            prefix.append(word)
-    org = " ".join(org_words) or possessor
-    return " ".join(prefix), (org or None)
-
-
-def _appositive_head(seg: str, lex: Lexicons) -> tuple[int, int] | None:
-    """An unlisted role in an appositive: "a nurse at the county hospital" → "nurse"."""
-    m = regex.match(
-        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:" + "|".join(ORG_ADPS) + r")\s+.+)?$",
-        seg,
-    )
-    if m is None:
-        return None
-    return m.start(1), m.end(1)
-
-
-def _parse_other(
-    view: DocView,
-    span: Span,
-    words: tuple[int, int],
-    main: tuple[int, int],
-    appositives: Sequence[tuple[int, int]],
-    lex: Lexicons,
-) -> ParsedMention:
-    seg = _clean(_seg_text(view, *main))
-    head = view.words[main[1]]
-    head_low = head.text.lower()
-    # "an official statement from the coalition": the organisation speaks through the document, so
-    # the resolved source is the organisation (a person's document was parsed as a person already)
-    m = regex.search(r"(?i)\b(?:from|by|of)\s+(.+)$", seg)
-    head_word = seg.split()[-1].lower() if seg else ""
-    doc_head = _document_head(seg, lex)
-    if doc_head is not None and m is not None:
-        source = _strip_det(_clean(m.group(1)))
-        return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=source, organization=source)
-    if head_low in lex.document_heads or head_word in lex.document_heads:
-        # "ISIS weekly propaganda al-Naba newspaper": the outlet's own name, and who runs it
-        names = _proper_runs(view, main[0], main[1] - 1)
-        if names:
-            parent = names[0] if len(names) > 1 else None
-            return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=names[-1], organization=parent)
-        return ParsedMention(span, words, SpeakerKind.DOCUMENT, name=_strip_det(seg), nominal=True)
-    title_found = _find_title(seg, lex)
-    if title_found is not None and head_low not in lex.org_heads:
-        title, org = _title_and_org(seg, lex)
-        if not any(w[:1].isupper() for w in seg.split()[1:]) or title is not None:
-            return ParsedMention(span, words, SpeakerKind.UNNAMED, title=title, organization=org, nominal=True)
-    sentence_initial = main[0] == main[1] and view.sentences[head.sent][0] == main[0]
-    if head_low in lex.nominal_sources and (not head.text[:1].isupper() or sentence_initial):
-        return ParsedMention(
-            span,
-            words,
-            SpeakerKind.UNNAMED,
-            name=None,
-            nominal=True,
-            title=head.text if head_low in lex.titles else None,
-        )
-    name = _strip_possessor(_strip_det(seg))
-    if not name:
-        return ParsedMention(span, words, SpeakerKind.UNNAMED, nominal=True)
-    return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=name, organization=None)
-
-
-def _document_head(seg: str, lex: Lexicons) -> str | None:
-    m = regex.match(r"(?i)^(?:(?:an?|the|its|their)\s+)?(?:[\w-]+\s+){0,3}?(\w+)\s+(?:from|by|of)\s+", seg)
-    if m and m.group(1).lower() in lex.document_heads:
-        return m.group(1).lower()
-    return None
-
-
-def _proper_runs(view: DocView, first: int, last: int) -> list[str]:
-    runs: list[str] = []
-    k = first
-    while k <= last:
-        if view.words[k].upos == "PROPN" or (view.words[k].text[:1].isupper() and view.words[k].upos in ("NOUN", "X")):
-            while k > first and view.words[k - 1].end == view.words[k].start:  # "al-Naba"
-                k -= 1
-            j = k
-            while j + 1 <= last and (view.words[j + 1].upos == "PROPN" or view.words[j + 1].start == view.words[j].end):
-                j += 1
-            runs.append(_clean(_seg_text(view, k, j)))
-            k = j + 1
-        else:
-            k += 1
-    return runs
-
-
-# -- coreference -------------------------------------------------------------------------------
-
-
-def _same_person(cluster: SpeakerCluster, m: ParsedMention) -> bool:
-    ct, mt = cluster.tokens, m.name_tokens
-    if not ct or not mt:
-        return False
-    if ct == mt:
-        return True
-    if len(mt) == 1:
-        return mt[0] in ct[1:] or (len(ct) == 1 and mt[0] == ct[0])
-    if len(ct) == 1:
-        return ct[0] in mt[1:]
-    core_c = [t for t in ct if t not in NAME_SUFFIXES]
-    core_m = [t for t in mt if t not in NAME_SUFFIXES]
-    return core_c[-1] == core_m[-1] and (core_c[0] == core_m[0] or core_c[0][:1] == core_m[0][:1])
-
-
-def resolve(mentions: Sequence[ParsedMention], view: DocView, lex: Lexicons) -> list[SpeakerCluster | None]:
-    """Cluster mentions (in text order); returns each mention's cluster (None: nothing to resolve)."""
-    clusters: list[SpeakerCluster] = []
-    persons: list[SpeakerCluster] = []  #: named persons, most recently mentioned last (for he/she)
-    last_group: SpeakerCluster | None = None  #: the most recent named organisation (for they/it)
-    order = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
-    assigned: dict[int, SpeakerCluster | None] = {}
-    for idx in order:
-        m = mentions[idx]
-        cluster: SpeakerCluster | None = None
-        if m.pronoun is None and not m.nominal and m.kind is not SpeakerKind.PERSON and len(m.name_tokens) == 1:
-            if _earlier_full_name(view, m) is not None:  # "BYRNE:" after "Senator Alice Byrne", tagged ORG
-                m = attrs.evolve(m, kind=SpeakerKind.PERSON, organization=None)
-        if m.pronoun is not None:
-            if m.pronoun in PERSON_PRONOUNS:
-                # the most recent named person the pronoun may stand for ("she" skips a "Mr.")
-                cluster = next((c for c in reversed(persons) if c.gender in (None, m.gender)), None)
-                if cluster is not None and cluster.gender is None:
-                    cluster.gender = m.gender
-            elif m.pronoun in ("they", "it", "their", "its") and last_group is not None:
-                cluster = last_group
-            if cluster is None:
-                cluster = SpeakerCluster(kind=m.kind, resolved=False)
-                clusters.append(cluster)
-            cluster.mentions.append(m)
-        elif m.kind is SpeakerKind.PERSON and m.name:
-            cluster = next((c for c in reversed(clusters) if c.kind is SpeakerKind.PERSON and _same_person(c, m)), None)
-            if cluster is None and len(m.name_tokens) == 1:
-                full = _earlier_full_name(view, m)
-                if full is not None:
-                    seeded = ParsedMention(m.span, m.words, SpeakerKind.PERSON, name=full)
-                    cluster = SpeakerCluster(kind=SpeakerKind.PERSON)
-                    cluster.absorb(seeded)
-                    cluster.mentions.pop()
-                    clusters.append(cluster)
-            if cluster is None:
-                cluster = SpeakerCluster(kind=SpeakerKind.PERSON)
-                clusters.append(cluster)
-            cluster.absorb(m)
-        elif m.nominal:
-            wanted = (m.title or "").lower()
-            if wanted:
-                cluster = next(
-                    (c for c in reversed(clusters) if c.title and c.title.lower() == wanted and c.name), None
+    def _pronoun(self, word: int, pm: ParsedMention) -> MentionResolution:
+        low = pm.pronoun or ""
+        w = self.view.words[word]
+        if low in FIRST_PERSON and self.in_quote(w.start, w.end):
+            return MentionResolution(None, None, None)  # "I" / "we" inside a quote is never the speaker
+        if low in PRONOUN_GENDER:
+            ante = self.pronouns.get(word)
+            if ante is not None and ante.entity is not None:
+                cl = self.cluster_for_entity(ante.entity)
+                how = Resolution.PRONOUN_AMBIGUOUS if ante.ambiguous else Resolution.PRONOUN
+                return MentionResolution(cl, CONFIDENCE[how], how)
+        elif low in GROUP_PRONOUNS:
+            org = self._recent_organization(w.start)
+            if org is not None:
+                return MentionResolution(
+                    self.cluster_for_entity(org), CONFIDENCE[Resolution.PRONOUN_AMBIGUOUS], Resolution.PRONOUN_AMBIGUOUS
                 )
-            if cluster is None:
-                cluster = SpeakerCluster(kind=m.kind, title=m.title, organization=m.organization, resolved=False)
-                clusters.append(cluster)
-            cluster.mentions.append(m)
+        cl = SpeakerCluster(kind=pm.kind, resolved=False)
+        self.clusters.append(cl)
+        return MentionResolution(cl, CONFIDENCE[Resolution.UNRESOLVED], Resolution.UNRESOLVED)
+
+    def _recent_organization(self, before: int) -> DocEntity | None:
+        best: tuple[int, DocEntity] | None = None
+        for e in self.table.organizations:
+            starts = [m.start for m in e.mentions if m.end <= before and not m.in_quote]
+            if starts and (best is None or max(starts) > best[0]):
+                best = (max(starts), e)
+        if best is None:
+            return None
+        sent_back = (
+            self.view.words[self.view.first_word_from(before)].sent
+            - self.view.words[self.view.first_word_from(best[0])].sent
+        )
+        return best[1] if sent_back <= 3 else None
+
+    def _person(self, pm: ParsedMention) -> MentionResolution:
+        tokens = name_tokens(pm.name)
+        entity = self.table.person_named(tokens, before=pm.span.start)
+        if entity is None:
+            entity = _add_entity(self.table, self.view, pm)
+        cl = self.cluster_for_entity(entity)
+        cl.absorb(pm)
+        if len(tokens) > 1:
+            how, conf = Resolution.NAME, CONFIDENCE[Resolution.NAME]
+        elif len(entity.tokens) > 1:
+            how, conf = Resolution.SURNAME, CONFIDENCE[Resolution.SURNAME]
         else:
-            key = (m.name or "").lower()
-            cluster = next((c for c in clusters if c.kind is m.kind and (c.name or "").lower() == key and key), None)
-            if cluster is None:
-                cluster = SpeakerCluster(kind=m.kind)
-                clusters.append(cluster)
-            cluster.absorb(m)
-        if cluster is not None:
-            if cluster.kind is SpeakerKind.PERSON and cluster.name:
-                if cluster in persons:
-                    persons.remove(cluster)
-                persons.append(cluster)
-            elif cluster.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.DOCUMENT) and cluster.name:
-                last_group = cluster
-        assigned[idx] = cluster
-    return [assigned.get(k) for k in range(len(mentions))]
+            how, conf = Resolution.SURNAME, LONE_NAME_CONFIDENCE
+        return MentionResolution(cl, conf, how)
+
+    def _nominal(self, pm: ParsedMention) -> MentionResolution:
+        text = clean(pm.span.text)
+        words = text.split()
+        definite = bool(words) and words[0].lower() in ("the", "this", "that")
+        head = words[-1].lower().strip(".,") if words else ""
+        if definite and len(words) <= 4:
+            wanted = (pm.title or head).lower()
+            person = self._person_with_title(wanted, pm.span.start)
+            if person is not None:
+                cl = self.cluster_for_entity(person)
+                return MentionResolution(cl, CONFIDENCE[Resolution.NOMINAL], Resolution.NOMINAL)
+        description = text
+        cl = self.cluster_for_key(
+            SpeakerKind.UNNAMED,
+            description,
+            name=description or None,
+            title=pm.title,
+            organization=pm.organization,
+            resolved=False,
+        )
+        return MentionResolution(cl, CONFIDENCE[Resolution.DESCRIPTION], Resolution.DESCRIPTION)
+
+    def _person_with_title(self, wanted: str, before: int) -> DocEntity | None:
+        if not wanted:
+            return None
+        best: tuple[int, DocEntity] | None = None
+        for e in self.table.persons:
+            title = (e.title or "").lower()
+            if not title or not (title == wanted or title.endswith(" " + wanted) or wanted.endswith(" " + title)):
+                continue
+            starts = [m.start for m in e.mentions if m.start < before]
+            if starts and (best is None or max(starts) > best[0]):
+                best = (max(starts), e)
+        return best[1] if best is not None else None
+
+    def _named_group(self, pm: ParsedMention) -> MentionResolution:
+        name = pm.name or clean(pm.span.text)
+        head = name.split()[-1].lower() if name else ""
+        text_words = clean(pm.span.text).split()
+        definite_short = len(text_words) <= 3 and text_words[:1] and text_words[0].lower() == "the"
+        org = self.table.organization_named(name)
+        if org is None and definite_short and head in self.lex.org_heads:
+            # "the union", "the ministry": the most recent organisation whose name has that head
+            org = self._organization_with_head(head, pm.span.start)
+        if org is not None and pm.kind is SpeakerKind.ORGANIZATION:
+            cl = self.cluster_for_entity(org)
+            cl.absorb(attrs.evolve(pm, name=None))
+            cl.name = cl.name or org.name
+            how = Resolution.NAME if org.name.lower() == name.lower() else Resolution.NOMINAL
+            return MentionResolution(cl, CONFIDENCE[how] if how is Resolution.NOMINAL else 0.93, how)
+        cl = self.cluster_for_key(pm.kind, name)
+        cl.absorb(pm)
+        if pm.kind is SpeakerKind.DOCUMENT:
+            return MentionResolution(cl, CONFIDENCE[Resolution.DESCRIPTION], Resolution.DESCRIPTION)
+        return MentionResolution(cl, 0.9, Resolution.NAME)
+
+    def _organization_with_head(self, head: str, before: int) -> DocEntity | None:
+        best: tuple[int, DocEntity] | None = None
+        for e in self.table.organizations:
+            if head not in name_tokens(e.name):
+                continue
+            starts = [m.start for m in e.mentions if m.start < before]
+            if starts and (best is None or max(starts) > best[0]):
+                best = (max(starts), e)
+        return best[1] if best is not None else None
 
 
-def _earlier_full_name(view: DocView, m: ParsedMention) -> str | None:
-    """A multi-word PER entity before the mention whose last word is the mention's name."""
-    token = m.name_tokens[0]
-    best = None
-    for ent in view.entities:
-        if ent.start >= m.span.start:
-            break
-        if ent.type not in PERSON_TYPES:
-            continue
-        parts = [p.lower().strip(".,’'") for p in ent.text.split()]
-        if len(parts) > 1 and token in parts[1:]:
-            best = ent.text
-    return _clean(best) if best else None
+def _add_entity(table: EntityTable, view: DocView, pm: ParsedMention) -> DocEntity:
+    """A person the NER missed, known only from a speaker phrase: into the table, so that later
+    pronouns and surnames find them."""
+    name = pm.name or ""
+    first, last = pm.words
+    entity = DocEntity(SpeakerKind.PERSON, name)
+    entity.mentions.append(EntityMention(first, last, pm.span.start, pm.span.end, view.words[first].sent, True, False))
+    table.entities.append(entity)
+    return entity
 
 
-def build_speakers(clusters: Sequence[SpeakerCluster]) -> dict[int, Speaker]:
-    """One frozen Speaker per cluster (keyed by ``id(cluster)``), ids S1, S2, … in text order."""
+def resolve_mentions(
+    phrases: Sequence[tuple[int, int]],
+    view: DocView,
+    lex: Lexicons,
+    table: EntityTable,
+    quote_spans: Sequence[tuple[int, int]],
+) -> tuple[dict[tuple[int, int], MentionResolution], list[SpeakerCluster]]:
+    """Resolve every speaker phrase (inclusive word ranges) of the document; returns each phrase's
+    resolution and the clusters, one per real speaker."""
+    resolver = _Resolver(view, lex, table, quote_spans)
+    parsed = {p: parse_mention(view, p[0], p[1], lex) for p in sorted(set(phrases))}
+    # named speakers the NER missed join the table first, so that pronouns can find them
+    for pm in parsed.values():
+        if pm.pronoun is None and pm.kind is SpeakerKind.PERSON and pm.name:
+            if table.person_named(name_tokens(pm.name), before=pm.span.start) is None:
+                _add_entity(table, view, pm)
+    speaker_mentions = frozenset(
+        id(m) for e in table.persons for m in e.mentions if any(p[0] <= m.first and m.last <= p[1] for p in parsed)
+    )
+    resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions)
+    out = {p: resolver.resolve(p, parsed[p]) for p in sorted(parsed, key=lambda r: view.words[r[0]].start)}
+    return out, resolver.clusters
+
+
+def _gender_of(cl: SpeakerCluster) -> tuple[Gender, tuple[tuple[int, int], ...]]:
+    e = cl.entity
+    if e is None or e.gender is None:
+        return Gender.UNKNOWN, ()
+    return Gender(e.gender), tuple(sorted(e.gender_evidence))
+
+
+def build_speakers(clusters: Sequence[SpeakerCluster], text: str) -> dict[int, Speaker]:
+    """One frozen Speaker per cluster that has mentions (keyed by ``id(cluster)``), ids S1, S2, … in
+    text order."""
     out: dict[int, Speaker] = {}
-    ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(m.span.start for m in c.mentions))
+    ordered = sorted((c for c in clusters if c.mentions), key=lambda c: min(m.start for m in c.mentions))
     for n, c in enumerate(ordered, 1):
-        mentions = sorted({m.span for m in c.mentions}, key=lambda s: (s.start, s.end))
+        c.fill_from_entity()
+        mentions = sorted(set(c.mentions), key=lambda s: (s.start, s.end))
+        gender, evidence = _gender_of(c)
+        kind = c.kind
+        if kind is SpeakerKind.PERSON and not c.name:
+            kind = SpeakerKind.UNNAMED
         out[id(c)] = Speaker(
             id=f"S{n}",
-            name=c.name,
-            kind=c.kind if c.name or c.kind is not SpeakerKind.PERSON else SpeakerKind.UNNAMED,
+            name=_strip_invisible(c.name),
+            kind=kind,
             rank=c.rank,
             title=c.title,
             organization=c.organization,
             mentions=tuple(mentions),
-            resolved=bool(c.resolved and c.name),
+            resolved=bool(c.resolved and c.name and kind is not SpeakerKind.UNNAMED),
+            gender=gender if kind is SpeakerKind.PERSON else Gender.UNKNOWN,
+            gender_evidence=tuple(Span.of(text, a, b) for a, b in evidence) if kind is SpeakerKind.PERSON else (),
         )
     return out
+
+
+def _strip_invisible(name: str | None) -> str | None:
+    if name is None:
+        return None
+    return regex.sub(r"[\p{Cf}\u00ad]", "", name) or None

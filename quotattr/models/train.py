@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from quotattr.speakers import NAME_SUFFIXES
+from quotattr.decompose import NAME_SUFFIXES
 
 __all__ = ["GUM_COMMERCIAL_GENRES", "RECIPE_VERSION", "STAGES", "main"]
 
