@@ -26,6 +26,7 @@ nested properly.
 
 from __future__ import annotations
 
+import colorsys
 import html
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
@@ -98,20 +99,16 @@ def _speaker_fields(speaker: Speaker) -> dict[str, Any]:
     return fields
 
 
-def _gender(speaker: Speaker) -> str | None:
-    value = _speaker_fields(speaker).get("gender")
-    return None if value is None else str(value)
-
-
 def speaker_colors(result: Result) -> dict[str, str]:
-    """The background colour of each speaker (by id), in the order speakers are listed in the result."""
+    """The background colour (``#rrggbb``) of each speaker, by id, in the order of ``result.speakers``."""
     colors: dict[str, str] = {}
     for index, speaker in enumerate(result.speakers):
         if index < len(PALETTE):
             colors[speaker.id] = PALETTE[index]
         else:
-            hue = (index * 137.508) % 360  # golden angle: far from the previous hues
-            colors[speaker.id] = f"hsl({hue:.0f}, 70%, 80%)"
+            hue = (index * 0.381966) % 1.0  # golden angle: far from the previous hues
+            red, green, blue = colorsys.hls_to_rgb(hue, 0.8, 0.7)
+            colors[speaker.id] = f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
     return colors
 
 
