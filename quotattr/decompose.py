@@ -130,8 +130,16 @@ def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | No
             groups[-1] = (groups[-1][0], b)
         else:
             groups.append((a, b))
-    groups = [g for g in groups if not _possessor_at(view, g[1])]
+    groups = [g for g in groups if not _possessor_at(view, g[1]) and not _affiliation_at(view, g[0], first)]
     return groups[-1] if groups else None
+
+
+def _affiliation_at(view: DocView, k: int, floor: int) -> bool:
+    """Is the name at word k what a role is *for* ("a spokeswoman for Trudeau", "lawyer of Smith")?"""
+    if k - 2 < floor:
+        return False
+    adp, role = view.words[k - 1], view.words[k - 2]
+    return adp.text.lower() in ("for", "of", "to") and role.upos == "NOUN" and role.text[:1].islower()
 
 
 def _possessor_at(view: DocView, k: int) -> bool:

@@ -41,6 +41,8 @@ from quotattr.model import SpeakerKind
 __all__ = ["DocEntity", "EntityMention", "EntityTable", "build_entities", "name_tokens"]
 
 ORG_TYPES = frozenset({"ORG", "ORGANIZATION"})
+#: a photo credit in running text: "(Lauren Pelley / CBC News)", "(Muriel Draaisma/CBC)"
+_CREDIT = regex.compile(r"\((?:[^()\n/]{1,60})/(?:[^()\n]{1,60})\)")
 HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "mister": "male"}
 
 
@@ -61,6 +63,7 @@ class EntityMention:
     sent: int
     subject: bool  #: the name heads a clause subject
     in_quote: bool  #: inside quotation marks (a name the speaker says, not the reporter)
+    in_body: bool = True  #: in running text, not a headline, byline or photo caption
 
 
 @attrs.define(slots=True, eq=False)
@@ -295,13 +298,25 @@ def _copular_role(view: DocView, first: int, last: int) -> tuple[int, int] | Non
     return None
 
 
-def build_entities(view: DocView, lex: Lexicons, quote_spans: Sequence[tuple[int, int]] = ()) -> EntityTable:
+def build_entities(
+    view: DocView,
+    lex: Lexicons,
+    quote_spans: Sequence[tuple[int, int]] = (),
+    body: Sequence[bool] | None = None,
+) -> EntityTable:
     """The entity table of ``view``: persons from the PER entities (with their fields) and
-    organisations from the ORG entities; ``quote_spans`` mark mentions inside quotation marks."""
+    organisations from the ORG entities; ``quote_spans`` mark mentions inside quotation marks,
+    ``body`` (per paragraph) the running text, so that a byline or photo credit introduces no one."""
     table = EntityTable()
     for first, last in _person_spans(view):
         _add_person(table, view, lex, first, last, quote_spans)
     _add_organizations(table, view, quote_spans)
+    credits = [(m.start(), m.end()) for m in _CREDIT.finditer(view.text)]
+    for e in table.entities:
+        for m in e.mentions:
+            para = view.paragraph_of(m.start)
+            in_body = body is None or (para < len(body) and body[para])
+            m.in_body = in_body and not _inside(credits, m.start, m.end)
     table.entities.sort(key=lambda e: e.first_start)
     return table
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import attrs
 import regex
 
-from quotattr.coref import PRONOUN_GENDER, Antecedent, resolve_pronouns
+from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, resolve_pronouns, salience
 from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, parse_mention
 from quotattr.document import DocView
 from quotattr.entities import DocEntity, EntityMention, EntityTable, name_tokens
@@ -131,7 +131,21 @@ class _Resolver:
 
     def resolve(self, words: tuple[int, int], pm: ParsedMention) -> MentionResolution:
         span = pm.span
-        if pm.pronoun is not None:
+        described = None if pm.pronoun is not None else self._appositive_of(pm)
+        if described is None and pm.pronoun is None and pm.kind is not SpeakerKind.PERSON and pm.name:
+            # "Martell said", tagged ORG or untagged: the surname of a person the article names
+            named = self.table.person_named(name_tokens(pm.name), before=pm.span.start)
+            if named is not None and len(name_tokens(pm.name)) <= 2 and pm.name[:1].isupper():
+                pm = attrs.evolve(pm, kind=SpeakerKind.PERSON, organization=None)
+        if described is not None:
+            # "Nadia Jamil, principal researcher at Dixon Hall, says": the phrase the cue found is the
+            # appositive of the person named right before (or after) it
+            cl = self.cluster_for_entity(described)
+            if pm.kind is not SpeakerKind.PERSON:
+                cl.title = cl.title or pm.title
+                cl.organization = cl.organization or pm.organization
+            res = MentionResolution(cl, CONFIDENCE[Resolution.SURNAME], Resolution.NOMINAL)
+        elif pm.pronoun is not None:
             res = self._pronoun(words[0], pm)
         elif pm.kind is SpeakerKind.PERSON and pm.name:
             res = self._person(pm)
@@ -198,9 +212,20 @@ class _Resolver:
         words = text.split()
         definite = bool(words) and words[0].lower() in ("the", "this", "that")
         head = words[-1].lower().strip(".,") if words else ""
-        if definite and len(words) <= 4:
+        if definite and len(words) <= 6 and not _plural(self.view, pm.words):
             wanted = (pm.title or head).lower()
             person = self._person_with_title(wanted, pm.span.start)
+            if person is None and self._denotes_person(pm):
+                # "the 26-year-old right wing", "the mayor" with no title on record: the most salient
+                # person, as for a pronoun
+                gender = _gender_of_words(self.lex, words)
+                scored = salience(self.view, self.table.persons, pm.words[0], gender)
+                if scored:
+                    person = scored[0][1]
+                    if len(scored) > 1 and scored[1][0] >= AMBIGUITY_RATIO * scored[0][0]:
+                        cl = self.cluster_for_entity(person)
+                        how = Resolution.PRONOUN_AMBIGUOUS
+                        return MentionResolution(cl, CONFIDENCE[how], Resolution.NOMINAL)
             if person is not None:
                 cl = self.cluster_for_entity(person)
                 return MentionResolution(cl, CONFIDENCE[Resolution.NOMINAL], Resolution.NOMINAL)
@@ -214,6 +239,39 @@ class _Resolver:
             resolved=False,
         )
         return MentionResolution(cl, CONFIDENCE[Resolution.DESCRIPTION], Resolution.DESCRIPTION)
+
+    def _appositive_of(self, pm: ParsedMention) -> DocEntity | None:
+        """The person a descriptive phrase stands beside: "Jane Roe, a nurse at …, said" (the cue
+        found only the description) or "A spokeswoman for Trudeau, Eleanore Catenaro, said"."""
+        view = self.view
+        first, last = pm.words
+        w0 = view.words[first]
+        descriptive = w0.upos == "DET" or w0.text[:1].islower() or w0.text.lower() in self.lex.titles
+        if not descriptive:
+            return None
+        k = first - 1
+        if k >= 1 and view.words[k].text == ",":
+            for e in self.table.persons:
+                for m in e.mentions:
+                    if m.in_body and view.words[m.last].sent == w0.sent and k - 2 <= m.last <= k - 1:
+                        return e
+        k = last + 1
+        if pm.kind is not SpeakerKind.PERSON and k + 1 < len(view.words) and view.words[k].text == ",":
+            for e in self.table.persons:
+                for m in e.mentions:
+                    if m.first == k + 1 and (m.last + 1 >= len(view.words) or view.words[m.last + 1].text == ","):
+                        return e
+        return None
+
+    def _denotes_person(self, pm: ParsedMention) -> bool:
+        """Does a role phrase name one person ("the mayor", "the 34-year-old", "the spokeswoman")?"""
+        words = [self.view.words[k] for k in range(pm.words[0], pm.words[1] + 1)]
+        if regex.search(r"\d+\s*-?\s*year\s*-?\s*old\b", pm.span.text):
+            return True
+        low = [w.text.lower() for w in words]
+        if any(w in self.lex.org_heads for w in low):
+            return False
+        return pm.title is not None or any(w in self.lex.titles or w in self.lex.gendered for w in low)
 
     def _person_with_title(self, wanted: str, before: int) -> DocEntity | None:
         if not wanted:
@@ -258,6 +316,17 @@ class _Resolver:
             if starts and (best is None or max(starts) > best[0]):
                 best = (max(starts), e)
         return best[1] if best is not None else None
+
+
+def _plural(view: DocView, words: tuple[int, int]) -> bool:
+    return view.words[words[1]].xpos in ("NNS", "NNPS")
+
+
+def _gender_of_words(lex: Lexicons, words: Sequence[str]) -> str | None:
+    marks = {lex.gendered.get(w.lower().strip(".,")) for w in words} - {None}
+    if len(marks) != 1:
+        return None
+    return {"f": "female", "m": "male"}.get(marks.pop() or "")
 
 
 def _add_entity(table: EntityTable, view: DocView, pm: ParsedMention) -> DocEntity:
