@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal, overload
 
 from quotattr.attribute import attribute
 from quotattr.guard import GuardSettings, check_text
@@ -102,17 +102,58 @@ class Extractor:
             self.annotate(text), self.lexicons, doc_id=doc_id, text=text, join_continuations=self.join_continuations
         )
 
+    @overload
     def pipe(
         self,
         items: Iterable[PipeItem],
         *,
+        batch_size: int = ...,
+        n_process: int = ...,
+        as_tuples: Literal[False] = ...,
+        progress: bool = ...,
+        timeout: float | None = ...,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def pipe(
+        self,
+        items: Iterable[tuple[str, Any]],
+        *,
+        batch_size: int = ...,
+        n_process: int = ...,
+        as_tuples: Literal[True],
+        progress: bool = ...,
+        timeout: float | None = ...,
+    ) -> Iterator[tuple[Result, Any]]: ...
+
+    def pipe(
+        self,
+        items: Iterable[Any],
+        *,
         batch_size: int = 16,
         n_process: int = 1,
-    ) -> Iterator[Result]:
-        """Yield one :class:`Result` per input, in input order; see :func:`quotattr.batch.pipe`."""
+        as_tuples: bool = False,
+        progress: bool = False,
+        timeout: float | None = None,
+    ) -> Iterator[Any]:
+        """Yield one :class:`Result` per input, in input order; see :func:`quotattr.batch.pipe`.
+
+        ``items``: texts or ``(doc_id, text)`` pairs (a text without an id gets its position, ``"0"``,
+        ``"1"``, …, as ``doc_id``); with ``as_tuples=True``, spaCy-style ``(text, context)`` pairs, and
+        ``(Result, context)`` pairs come back. ``progress``: a progress bar on stderr. ``timeout``:
+        seconds one document may take before it gets an error Result.
+        """
         from quotattr.batch import pipe
 
-        return pipe(self, items, batch_size=batch_size, n_process=n_process)
+        return pipe(
+            self,
+            items,
+            batch_size=batch_size,
+            n_process=n_process,
+            as_tuples=as_tuples,
+            progress=progress,
+            timeout=timeout,
+        )
 
 
 _DEFAULT: Extractor | None = None
