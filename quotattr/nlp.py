@@ -165,9 +165,6 @@ def build_pipeline(
         torch.set_num_threads(max(1, int(threads)))
     import stanza
 
-    from quotattr.models.fastdecode import install as install_fast_decoding
-
-    install_fast_decoding()  # same trees, faster cycle search in the parser's decoder
     kwargs: dict[str, Any] = {
         "lang": "en",
         "processors": PROCESSOR_LIST,
@@ -186,9 +183,22 @@ def build_pipeline(
     ):
         if value is not None:
             kwargs[name] = int(value)
+    stanza_logger = logging.getLogger("stanza")
+    level = stanza_logger.level
+    try:
+        pipeline = _construct(stanza, info, kwargs)
+    finally:  # the user's own stanza logging stays as it was
+        stanza_logger.setLevel(level)
+    from quotattr.models.fastdecode import use_in
+
+    use_in(pipeline)  # same trees, faster cycle search: this pipeline's parser only
+    return pipeline, info
+
+
+def _construct(stanza: Any, info: ModelSetInfo, kwargs: dict[str, Any]) -> Any:
     if info.kind == "official":
         kwargs["dir"] = str(info.path)
-        return stanza.Pipeline(**kwargs), info
+        return stanza.Pipeline(**kwargs)
 
     paths = verify_model_set(info.path)
     pretrain = str(paths["pretrain"])
@@ -197,13 +207,13 @@ def build_pipeline(
         kwargs[f"{processor}_model_path"] = str(paths[processor])
     for processor in ("pos", "depparse", "ner"):
         kwargs[f"{processor}_pretrain_path"] = pretrain
-    # stanza logs a harmless warning about the unlisted default package; keep it quiet
+    # stanza logs a harmless warning about the unlisted default package; keep it quiet (restored after)
     logging.getLogger("stanza").setLevel(logging.ERROR)
     from quotattr.models.loading import trusted_loading
 
     # every file has just passed its SHA-256 check: load those fast (see quotattr.models.loading)
     with trusted_loading(paths.values()):
-        return stanza.Pipeline(**kwargs), info
+        return stanza.Pipeline(**kwargs)
 
 
 def download_official(directory: Path | None = None) -> Path:

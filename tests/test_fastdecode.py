@@ -38,5 +38,7 @@ def test_same_cycles_in_the_same_order_as_stanzas_tarjan() -> None:
         assert all((a == b).all() for a, b in zip(got, expected, strict=True))
 
 
-def test_the_bundled_pipeline_installs_it(extractor) -> None:  # type: ignore[no-untyped-def]
-    assert extractor is not None and chuliu_edmonds.tarjan is find_cycles
+def test_the_bundled_pipeline_uses_it_in_its_own_parser_only(extractor) -> None:  # type: ignore[no-untyped-def]
+    model = extractor.nlp.processors["depparse"].trainer.model
+    assert vars(model)["decode_graph_predictions"] is fastdecode.scoped_decoder()
+    assert chuliu_edmonds.tarjan is not find_cycles  # stanza's module is untouched

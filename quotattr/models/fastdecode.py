@@ -8,15 +8,20 @@ its cycles are found by walking each word's head chain once. :func:`find_cycles`
 what stanza's ``tarjan`` returns — the same boolean masks, in the same order (by the smallest word
 index of each cycle, the order in which Tarjan's search from word 0, 1, 2 … completes them), one-word
 loops left out — so the decoder contracts the same cycles and builds the same trees.
-:func:`install` puts it in place of ``tarjan`` for this process (idempotent); the bundled pipeline
-installs it (:func:`quotattr.nlp.build_pipeline`).
+
+:func:`use_in` gives one pipeline's parser a private copy of stanza's decoder that calls
+:func:`find_cycles` (quotattr's own pipelines, :func:`quotattr.nlp.build_pipeline`): stanza's module
+and every other pipeline in the process keep stanza's ``tarjan``. :func:`install` is the opt-in
+process-wide variant (every stanza parser in the process, yours included); quotattr never calls it.
 """
 
 from __future__ import annotations
 
+import functools
+import types
 from typing import Any
 
-__all__ = ["STOCK_TARJAN", "find_cycles", "install"]
+__all__ = ["STOCK_TARJAN", "find_cycles", "install", "scoped_decoder", "use_in"]
 
 _UNSEEN, _ON_PATH, _DONE = 0, 1, 2
 
@@ -55,8 +60,57 @@ def find_cycles(tree: Any) -> list[Any]:
 STOCK_TARJAN: Any = None
 
 
+def _rebind(function: types.FunctionType, namespace: dict[str, Any]) -> types.FunctionType:
+    """A copy of ``function`` that looks its global names up in ``namespace``."""
+    copy = types.FunctionType(
+        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
+    )
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__qualname__ = function.__qualname__
+    copy.__doc__ = function.__doc__
+    return copy
+
+
+@functools.cache
+def scoped_decoder() -> Any:
+    """stanza's ``GraphParser.decode_graph_predictions``, rebound to a private copy of its
+    Chu-Liu-Edmonds module in which ``tarjan`` is :func:`find_cycles`. stanza's modules are not
+    touched."""
+    from stanza.models.common import chuliu_edmonds
+    from stanza.models.depparse import model as depparse_model
+
+    decoder_ns = dict(vars(chuliu_edmonds))
+    for name, value in vars(chuliu_edmonds).items():
+        if isinstance(value, types.FunctionType) and value.__module__ == chuliu_edmonds.__name__:
+            decoder_ns[name] = _rebind(value, decoder_ns)
+    decoder_ns["tarjan"] = find_cycles
+    model_ns = dict(vars(depparse_model))
+    model_ns["chuliu_edmonds_one_root"] = decoder_ns["chuliu_edmonds_one_root"]
+    stock = vars(depparse_model.GraphParser)["decode_graph_predictions"]
+    function = stock.__func__ if isinstance(stock, staticmethod) else stock
+    if not isinstance(function, types.FunctionType):  # pragma: no cover - another stanza version
+        raise TypeError(f"unexpected stanza decoder {function!r}")
+    return _rebind(function, model_ns)
+
+
+def use_in(pipeline: Any) -> bool:
+    """Make ``pipeline``'s graph parser decode with :func:`find_cycles`; only that parser object
+    changes. Returns False (and changes nothing) where the pipeline has no such parser."""
+    from stanza.models.depparse.model import GraphParser
+
+    processor = getattr(pipeline, "processors", {}).get("depparse")
+    model = getattr(getattr(processor, "trainer", None), "model", None)
+    if not isinstance(model, GraphParser):
+        return False
+    # GraphParser.predict calls self.decode_graph_predictions (a staticmethod): an instance
+    # attribute takes its place for this one model
+    object.__setattr__(model, "decode_graph_predictions", scoped_decoder())
+    return True
+
+
 def install() -> None:
-    """Use :func:`find_cycles` in stanza's Chu-Liu-Edmonds decoder (this process)."""
+    """Use :func:`find_cycles` in stanza's Chu-Liu-Edmonds decoder for **every** parser of this
+    process (opt-in; quotattr's own pipelines use :func:`use_in` and need no global change)."""
     global STOCK_TARJAN
     from stanza.models.common import chuliu_edmonds
 

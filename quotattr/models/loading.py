@@ -12,6 +12,10 @@ changed after its check is refused with :class:`~quotattr.models.ModelIntegrityE
 It also skips building the optimizers that stanza's trainers (tokenize, MWT, lemma, POS, parser) create
 even for inference: the first ``torch.optim`` optimizer imports ``torch._dynamo`` (~1 s), and a
 pipeline never calls them.
+
+Both changes hold only inside the ``with`` block and only for the thread that entered it: while
+quotattr builds its pipeline, ``torch.load`` and stanza's optimizer builders called from any other
+thread behave exactly as stock, and after the block they are stanza's and torch's own objects again.
 """
 
 from __future__ import annotations
@@ -47,8 +51,10 @@ def trusted_loading(paths: Iterable[Path], *, skip_optimizers: bool = True) -> I
         original_get_optimizer = stanza_utils.get_optimizer
         original_get_split_optimizer = stanza_utils.get_split_optimizer
 
+        owner = threading.get_ident()
+
         def load(f: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(f, (str, os.PathLike)):
+            if threading.get_ident() == owner and isinstance(f, (str, os.PathLike)):
                 key = os.path.realpath(f)
                 if key in trusted:
                     if _stamp(Path(key)) != trusted[key]:
@@ -56,10 +62,14 @@ def trusted_loading(paths: Iterable[Path], *, skip_optimizers: bool = True) -> I
                     kwargs["weights_only"] = False
             return original_load(f, *args, **kwargs)
 
-        def no_optimizer(*args: Any, **kwargs: Any) -> None:
+        def no_optimizer(*args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != owner:
+                return original_get_optimizer(*args, **kwargs)
             return None
 
-        def no_split_optimizer(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        def no_split_optimizer(*args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != owner:
+                return original_get_split_optimizer(*args, **kwargs)
             return {}
 
         torch.load = load
