@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from quotattr.model import Attribution, Result, Span
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["COLUMNS", "attribution_row", "attribution_rows", "to_dataframe", "write_csv"]
 
@@ -104,7 +107,7 @@ def write_csv(results: Iterable[Result], stream: IO[str], *, header: bool = True
     return count
 
 
-def to_dataframe(results: Iterable[Result]) -> Any:
+def to_dataframe(results: Iterable[Result]) -> pandas.DataFrame:
     """A ``pandas.DataFrame`` with one row per attribution and the columns of :data:`COLUMNS`.
 
     Needs pandas (``pip install 'quotattr[pandas]'``). Offsets are nullable integers (``Int64``)

@@ -14,7 +14,7 @@ from quotattr.guard import GuardSettings, check_text
 from quotattr.guard import annotate as guarded_annotate
 from quotattr.lexicons import Lexicons
 from quotattr.model import Result
-from quotattr.nlp import ModelSetInfo, build_pipeline
+from quotattr.nlp import ModelSetInfo, StanzaDocument, build_pipeline
 
 __all__ = ["Extractor", "extract"]
 
@@ -89,8 +89,19 @@ class Extractor:
         """
         return guarded_annotate(self._nlp, check_text(text), self.guard)
 
-    def __call__(self, text: Any, *, doc_id: str | None = None) -> Result:
-        """Extract attributions from a string or an annotated ``stanza.Document``."""
+    @overload
+    def __call__(self, text: str, *, doc_id: str | None = None) -> Result: ...
+
+    @overload
+    def __call__(self, text: StanzaDocument, *, doc_id: str | None = None) -> Result: ...
+
+    def __call__(self, text: str | StanzaDocument, *, doc_id: str | None = None) -> Result:
+        """Extract attributions from a string or an annotated ``stanza.Document``.
+
+        A ``stanza.Document`` must come from a pipeline with tokenize, mwt, pos, lemma, depparse and
+        ner; offsets then refer to its ``.text``. Anything else (``bytes``, ``None``, numbers) raises
+        :class:`TypeError`; an empty or whitespace-only string gives an empty :class:`Result`.
+        """
         import stanza
 
         if isinstance(text, stanza.Document):
@@ -159,8 +170,21 @@ class Extractor:
 _DEFAULT: Extractor | None = None
 
 
-def extract(text: Any, *, doc_id: str | None = None) -> Result:
-    """One-off extraction with a lazily created, shared default :class:`Extractor`."""
+@overload
+def extract(text: str, *, doc_id: str | None = None) -> Result: ...
+
+
+@overload
+def extract(text: StanzaDocument, *, doc_id: str | None = None) -> Result: ...
+
+
+def extract(text: str | StanzaDocument, *, doc_id: str | None = None) -> Result:
+    """One-off extraction with a lazily created, shared default :class:`Extractor`.
+
+    >>> result = extract("“We will win,” Jane Doe, the party's spokeswoman, told reporters.")
+    >>> result.attributions[0].cue.lemma
+    'tell'
+    """
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Extractor()

@@ -24,7 +24,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from quotattr.models import BUNDLED_DIR, PROCESSORS, load_manifest, verify_model_set
 
@@ -33,6 +33,7 @@ __all__ = [
     "ENV_STANZA_DIR",
     "ModelSetError",
     "ModelSetInfo",
+    "StanzaDocument",
     "build_pipeline",
     "download_official",
     "merge_after_abbreviations",
@@ -45,6 +46,21 @@ ENV_STANZA_DIR = "QUOTATTR_STANZA_DIR"
 PROCESSOR_LIST = ",".join(PROCESSORS)
 
 log = logging.getLogger(__name__)
+
+
+class StanzaDocument(Protocol):
+    """The type of an annotated ``stanza.Document`` for type checkers (stanza ships no type hints).
+
+    :meth:`quotattr.Extractor.__call__` accepts a ``str`` or a ``stanza.Document``; this protocol
+    lets ``mypy --strict`` accept the latter and reject ``bytes``, ``int`` and other objects. At run
+    time the object must be a real ``stanza.Document``.
+    """
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def sentences(self) -> list[Any]: ...
 
 
 class ModelSetError(RuntimeError):
