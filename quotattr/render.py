@@ -6,16 +6,16 @@ rank, title, organization, kind and gender and the attribution's kind and confid
 the article lists every speaker with the same fields. The page needs no network (inline CSS, no
 script, no external font) and opens in any browser.
 
->>> from quotattr.model import Result, Attribution, Span, Speaker, QuoteKind
->>> text = "Ann said that it works."
->>> ann = Speaker(id="S1", name="Ann", mentions=(Span.of(text, 0, 3),))
->>> result = Result(text, attributions=[Attribution((Span.of(text, 14, 22),), QuoteKind.INDIRECT, speaker=ann)],
-...                 speakers=[ann])
->>> html = render(result)
->>> html.startswith("<!DOCTYPE html>") and 'data-attributions="0"' in html
-True
->>> 'it works' in render(result, page=False)
-True
+    >>> from quotattr.model import Result, Attribution, Span, Speaker, QuoteKind
+    >>> text = "Ann said that it works."
+    >>> ann = Speaker(id="S1", name="Ann", mentions=(Span.of(text, 0, 3),))
+    >>> result = Result(text, attributions=[Attribution((Span.of(text, 14, 22),), QuoteKind.INDIRECT, speaker=ann)],
+    ...                 speakers=[ann])
+    >>> html = render(result)
+    >>> html.startswith("<!DOCTYPE html>") and 'data-attributions="0"' in html
+    True
+    >>> 'it works' in render(result, page=False)
+    True
 
 The article's text is kept exactly: the text content of the ``.qa-text`` element of the page is the
 result's ``text`` (carriage returns are written as ``&#13;`` so the HTML parser keeps them), so the

@@ -14,15 +14,15 @@ Where the documents disagree on a source's rank, title, organization, kind or ge
 with most attributions wins (ties: the first seen); ``"unknown"`` gender yields to a stated one.
 Results that failed (``Result.error`` set) are skipped.
 
->>> from quotattr.model import Result, Attribution, Span, Speaker, QuoteKind
->>> def doc(doc_id: str, name: str) -> Result:
-...     text = f"{name} said that it works."
-...     s = Speaker(id="S1", name=name, mentions=(Span.of(text, 0, len(name)),))
-...     a = Attribution((Span.of(text, len(name) + 11, len(text) - 1),), QuoteKind.INDIRECT, speaker=s)
-...     return Result(text, attributions=[a], speakers=[s], doc_id=doc_id)
->>> rows = sources_table([doc("a", "Ann Lee"), doc("b", "ANN  LEE"), doc("c", "Bo Chen")])
->>> [(r.name, r.documents, r.indirect) for r in rows]
-[('Ann Lee', 2, 2), ('Bo Chen', 1, 1)]
+    >>> from quotattr.model import Result, Attribution, Span, Speaker, QuoteKind
+    >>> def doc(doc_id: str, name: str) -> Result:
+    ...     text = f"{name} said that it works."
+    ...     s = Speaker(id="S1", name=name, mentions=(Span.of(text, 0, len(name)),))
+    ...     a = Attribution((Span.of(text, len(name) + 11, len(text) - 1),), QuoteKind.INDIRECT, speaker=s)
+    ...     return Result(text, attributions=[a], speakers=[s], doc_id=doc_id)
+    >>> rows = sources_table([doc("a", "Ann Lee"), doc("b", "ANN  LEE"), doc("c", "Bo Chen")])
+    >>> [(r.name, r.documents, r.indirect) for r in rows]
+    [('Ann Lee', 2, 2), ('Bo Chen', 1, 1)]
 """
 
 from __future__ import annotations
