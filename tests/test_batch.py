@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
+import os
+import signal
 import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -34,8 +40,53 @@ def test_pipe_keeps_order_and_ids(extractor) -> None:  # type: ignore[no-untyped
 def test_pipe_equals_one_by_one(extractor) -> None:  # type: ignore[no-untyped-def]
     texts = [t for _, t in DOCS]
     bulk = [r.to_dict() for r in extractor.pipe(texts, batch_size=8)]
-    single = [extractor(t).to_dict() for t in texts]
+    single = [extractor(t, doc_id=str(i)).to_dict() for i, t in enumerate(texts)]  # ids by position
     assert bulk == single
+
+
+def test_pipe_numbers_documents_without_an_id(extractor) -> None:  # type: ignore[no-untyped-def]
+    items = [DOCS[0][1], ("given", DOCS[1][1]), (None, DOCS[4][1])]
+    assert [r.doc_id for r in extractor.pipe(items, batch_size=2)] == ["0", "given", "2"]
+    frame = to_dataframe(extractor.pipe([DOCS[0][1], DOCS[4][1]]))
+    assert set(frame["doc_id"]) == {"0", "1"}
+
+
+def test_pipe_as_tuples_carries_context(extractor) -> None:  # type: ignore[no-untyped-def]
+    context = {"url": "https://example.org/a", "n": [1, 2]}
+    items = [(DOCS[0][1], context), (DOCS[3][1], None), (DOCS[4][1], "ctx")]
+    out = list(extractor.pipe(items, batch_size=2, as_tuples=True))
+    assert [c for _, c in out] == [context, None, "ctx"] and out[0][1] is context
+    assert [r.to_dict() for r, _ in out] == [extractor(t, doc_id=str(i)).to_dict() for i, (t, _) in enumerate(items)]
+    bad = list(extractor.pipe(["not a pair"], as_tuples=True))  # type: ignore[list-item]
+    assert bad[0][0].error is not None and "(text, context)" in bad[0][0].error and bad[0][1] is None
+
+
+def test_pipe_refuses_a_spacy_style_pair(extractor) -> None:  # type: ignore[no-untyped-def]
+    items = [(DOCS[0][1], "article-1"), ("a1", DOCS[4][1])]
+    results = list(extractor.pipe(items))
+    assert results[0].error is not None and "as_tuples=True" in results[0].error and not results[0].attributions
+    assert results[0].doc_id == "0"
+    assert results[1].ok and results[1].doc_id == "a1" and results[1].attributions
+
+
+def test_pipe_progress_bar(extractor, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    results = list(extractor.pipe([t for _, t in DOCS], progress=True))
+    assert len(results) == len(DOCS)
+    assert f"{len(DOCS)}/{len(DOCS)}" in capsys.readouterr().err
+
+
+def test_pipe_time_limit(extractor) -> None:  # type: ignore[no-untyped-def]
+    slow = " ".join(f"Official {i} said the bridge would reopen on Monday." for i in range(4_000))  # ~200k chars
+    items = [("ok", DOCS[0][1]), ("slow", slow), ("ok2", DOCS[4][1])]
+    started = time.monotonic()
+    results = list(extractor.pipe(items, batch_size=3, timeout=5))
+    assert time.monotonic() - started < 60
+    assert [r.doc_id for r in results] == ["ok", "slow", "ok2"]
+    assert results[1].error is not None and results[1].error.startswith("DocumentTimeoutError")
+    assert results[0].to_dict() == extractor(DOCS[0][1], doc_id="ok").to_dict()
+    assert results[2].to_dict() == extractor(DOCS[4][1], doc_id="ok2").to_dict()
+    with pytest.raises(ValueError, match="timeout"):
+        extractor.pipe(["x"], timeout=0)
 
 
 def test_pipe_streams_lazily(extractor) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +133,57 @@ def test_pipe_two_processes_same_results(extractor) -> None:  # type: ignore[no-
     expected = [r.to_dict() for r in extractor.pipe(texts, batch_size=3)]
     got = [r.to_dict() for r in extractor.pipe(texts, batch_size=3, n_process=2)]
     assert got == expected
+
+
+def _pool_workers() -> list[int]:
+    """Pids of this process's spawned pool workers (not multiprocessing's resource tracker)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"spawn_main" in cmdline:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+def test_pipe_worker_killed_mid_batch_loses_nothing(extractor) -> None:  # type: ignore[no-untyped-def]
+    items = [(f"d{i}", t) for i, t in enumerate([t for _, t in DOCS if t] * 3)]
+    expected = [extractor(t, doc_id=d).to_dict() for d, t in items]
+    stream = extractor.pipe(items, batch_size=2, n_process=2)
+    got = [next(stream)]  # the workers are up and busy with the batches after the first
+    victims = _pool_workers()
+    assert victims
+    os.kill(victims[0], signal.SIGKILL)
+    got.extend(stream)  # returns: the dead worker's batches are rerun on their own
+    assert [r.doc_id for r in got] == [d for d, _ in items]
+    assert [r.to_dict() for r in got] == expected
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+def test_pipe_documents_whose_worker_always_dies_come_back_as_errors(extractor) -> None:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+
+    def killer() -> None:  # kills every worker as soon as it exists, as an out-of-memory killer would
+        while not stop.is_set():
+            for pid in _pool_workers():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    try:
+        results = list(extractor.pipe([("a", DOCS[0][1]), ("b", DOCS[4][1])], batch_size=2, n_process=2))
+    finally:
+        stop.set()
+        thread.join()
+    assert [r.doc_id for r in results] == ["a", "b"]  # the call returns, one result per document
+    for result in results:
+        assert result.error is not None and result.error.startswith("WorkerDiedError"), result.error
 
 
 # -- exports ---------------------------------------------------------------------------------------------
