@@ -77,9 +77,11 @@ def _strip_det(text: str) -> str:
 
 
 def _strip_possessor(text: str) -> str:
-    """ "Iraq’s Joint Operation Command" → "Joint Operation Command"."""
+    """ "Iraq’s Joint Operation Command" → "Joint Operation Command"; "St. Mary's Hospital" stays
+    whole (a lone head noun is no name of its own)."""
     m = _POSSESSIVE.match(text)
-    return text[m.end() :] if m and text[m.end() :].strip() else text
+    rest = text[m.end() :].strip() if m else ""
+    return rest if m and len(rest.split()) > 1 else text
 
 
 @functools.lru_cache(maxsize=8)
@@ -211,6 +213,16 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
     appositives = segments[1:]
 
     person = _person_entity(view, main[0], main[1])
+    if person is None and appositives and view.words[main[0]].upos == "DET":
+        # "A resident, Tom Whitfield, 64": the name is in the appositive, the role before it
+        for k, seg in enumerate(appositives):
+            named = _person_entity(view, seg[0], seg[1])
+            if named is not None and named[0] == seg[0]:
+                role = main
+                main = seg
+                appositives = [role, *appositives[:k], *appositives[k + 1 :]]
+                person = named
+                break
     if person is None and not _is_org_like(_seg_text(view, *main), view, *main, lex):
         run = _proper_run(view, main[0], main[1])
         if (run is not None and run[1] == main[1]) or (
@@ -252,12 +264,25 @@ def _parse_person(
             rank = found[0]
             name_text = _seg_text(view, k + 1, p_last)
     pre = before
+    modified_rank: str | None = None
     if rank is None and before:
         found = rank_before(before, lex)
         if found is not None:
             rank, cut = found
             pre = before[:cut]
+            words_before = pre.split()
+            if words_before and words_before[-1].lower() in lex.title_modifiers and rank.lower() in lex.titles:
+                # "Police Chief Ramon Ortiz", "Fire Chief Laura Benson": a title, not a rank
+                modified_rank = f"{words_before[-1]} {before[cut:].strip()}"
+                pre = pre[: pre.rstrip().rfind(words_before[-1])]
+                rank = None
     title, org = title_and_org(pre, lex)
+    if modified_rank is not None:
+        title = modified_rank
+    after = _seg_text(view, p_last + 1, main[1])
+    tail = regex.match(r"(?i)^(?:of|from|with|at)\s+(?:the\s+)?(\p{Lu}.*)$", clean(after)) if after else None
+    if tail is not None and org is None:
+        org = clean(tail.group(1))  # "Fire Chief Laura Benson of the Riverside County Fire Department"
     for a, b in appositives:
         if title is not None and org is not None:
             break
@@ -357,13 +382,16 @@ def _split_premodifiers(text: str, lex: Lexicons) -> tuple[str, str | None]:
         if regex.search(r"['’]s$", word):
             possessor = _strip_det(" ".join([*org_words, *prefix, regex.sub(r"['’]s$", "", word)]))
             org_words, prefix = [], []
+        elif word.lower() in TITLE_QUALIFIERS:
+            continue
         elif word[:1].isupper() or word.lower() in lex.org_heads:
             org_words.append(word)
             prefix = []
-        elif word.lower() in TITLE_QUALIFIERS:
-            continue
         else:
             prefix.append(word)
+    # "Health Minister", "Fire Chief": a portfolio word right before the title is part of it
+    while not prefix and org_words and org_words[-1].lower() in lex.title_modifiers:
+        prefix.insert(0, org_words.pop())
     org = " ".join(org_words) or possessor
     return " ".join(prefix), (org or None)
 

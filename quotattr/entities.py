@@ -227,9 +227,16 @@ def core_name(view: DocView, first: int, last: int, lex: Lexicons) -> tuple[int,
 
 
 def _is_subject(view: DocView, first: int, last: int) -> bool:
+    """Does the name head a clause subject, or stand in apposition to one ("A resident, Tom
+    Whitfield, 64, said")?"""
     for k in range(first, last + 1):
         w = view.words[k]
-        if w.deprel.split(":")[0] == "nsubj" and not (first <= w.head <= last):
+        if first <= w.head <= last:
+            continue
+        rel = w.deprel.split(":")[0]
+        if rel == "nsubj":
+            return True
+        if rel == "appos" and w.head >= 0 and view.words[w.head].deprel.split(":")[0] == "nsubj":
             return True
     return False
 

@@ -84,7 +84,7 @@ SKIP_BEFORE_CUE = frozenset(
         "immediately",
     }
 )
-SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on", "with"})
+SPEAKER_ADPS = frozenset({"of", "for", "at", "from", "to", "on", "with", "by"})
 ADDRESSEE_ADPS = frozenset({"of"})
 GLUE = frozenset({"-", "‐", "/"})  #: joins words written without spaces into one name
 RELATIVE_WORDS = frozenset({"who", "which", "whose", "whom", "where"})
@@ -459,6 +459,17 @@ def _mention_for_cue(
             left = np_left(view, _name_end(view, parse_subj), lex, floor)
             if left is not None:
                 return left, "parse"
+        if (
+            parse_subj is not None
+            and floor <= parse_subj < surface[0]
+            and surface[1] in view.subtree(parse_subj)
+            and view.words[parse_subj].upos in ("NOUN", "PROPN")
+            and all(view.words[j].upos not in ("VERB", "AUX", "PUNCT") for j in range(parse_subj, surface[0]))
+        ):
+            # "A source familiar with the negotiations said": the scan stopped at the adjective's
+            # object; the parse's subject heads the whole phrase
+            left = np_left(view, parse_subj, lex, floor)
+            return ((left[0] if left is not None else parse_subj), surface[1]), "parse"
         if parse_subj is None or surface[0] <= parse_subj <= surface[1] or parse_subj < floor or parse_subj >= ceiling:
             return surface, "surface"
         if parse_subj > cue:

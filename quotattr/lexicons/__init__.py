@@ -80,6 +80,8 @@ class Lexicons:
     irregular: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
     nominal_cues: Mapping[str, str] = attrs.field(converter=_freeze_map, factory=dict)
     time_words: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
+    #: words that join a title written right after them ("Health Minister", "Fire Chief")
+    title_modifiers: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -107,6 +109,7 @@ class Lexicons:
             irregular={r[0].lower(): r[1].lower() for r in read_table(pick("irregular.tsv"), 2)},
             nominal_cues={r[0].lower(): r[1].lower() for r in read_table(pick("nominal_cues.tsv"), 2)},
             time_words={r[0].lower() for r in read_table(pick("time_words.tsv"), 1)},
+            title_modifiers={r[0].lower() for r in read_table(pick("title_modifiers.tsv"), 1)},
         )
 
     def extend(
@@ -123,6 +126,7 @@ class Lexicons:
         irregular: Mapping[str, str] | None = None,
         nominal_cues: Mapping[str, str] | None = None,
         time_words: Iterable[str] = (),
+        title_modifiers: Iterable[str] = (),
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -137,6 +141,7 @@ class Lexicons:
             irregular={**self.irregular, **{k.lower(): v.lower() for k, v in (irregular or {}).items()}},
             nominal_cues={**self.nominal_cues, **{k.lower(): v.lower() for k, v in (nominal_cues or {}).items()}},
             time_words=self.time_words | {w.lower() for w in time_words},
+            title_modifiers=self.title_modifiers | {w.lower() for w in title_modifiers},
         )
 
     def abbreviations(self) -> frozenset[str]:
