@@ -87,7 +87,7 @@ _AMBIGUOUS = (
 )
 
 
-def _split(item: Any, position: int, as_tuples: bool) -> tuple[Item, Any]:
+def _split(item: Any, position: int, as_tuples: bool, check_pairs: bool = True) -> tuple[Item, Any]:
     """``((doc_id, text), context)`` of one input item; a malformed item keeps its place as an error."""
     default_id = str(position)
     if as_tuples:
@@ -96,7 +96,7 @@ def _split(item: Any, position: int, as_tuples: bool) -> tuple[Item, Any]:
         return (default_id, _BadItem(TypeError("as_tuples=True expects (text, context) pairs"))), None
     if isinstance(item, tuple) and len(item) == 2:
         doc_id, text = item
-        if _looks_like_text_context(doc_id, text):
+        if check_pairs and _looks_like_text_context(doc_id, text):
             message = _AMBIGUOUS.format(first=_preview(doc_id), second=_preview(text))
             return (default_id, _BadItem(ValueError(message))), None
         return (default_id if doc_id is None else str(doc_id), text), None
@@ -212,11 +212,11 @@ def process_batch(extractor: Extractor, batch: list[Item], timeout: float | None
 
 
 def _batches(
-    items: Iterable[Any], size: int, as_tuples: bool, contexts: collections.deque[Any]
+    items: Iterable[Any], size: int, as_tuples: bool, contexts: collections.deque[Any], check_pairs: bool = True
 ) -> Iterator[list[Item]]:
     batch: list[Item] = []
     for position, item in enumerate(items):
-        split, context = _split(item, position, as_tuples)
+        split, context = _split(item, position, as_tuples, check_pairs)
         batch.append(split)
         if as_tuples:
             contexts.append(context)
@@ -343,13 +343,16 @@ def pipe(
     as_tuples: bool = False,
     progress: bool = False,
     timeout: float | None = None,
+    check_pairs: bool = True,
 ) -> Iterator[Any]:
     """Yield one :class:`Result` per item of ``items``, in order (``(Result, context)`` with ``as_tuples``).
 
     ``items``: texts or ``(doc_id, text)`` pairs; with ``as_tuples=True``, ``(text, context)`` pairs.
     Streams: ``items`` is read ``batch_size`` at a time. Never raises for a bad document (its result
     has ``error`` set). ``progress`` shows a bar on stderr; ``timeout`` limits the seconds spent on one
-    document. See the module docstring.
+    document. ``check_pairs=False`` trusts ``(doc_id, text)`` pairs as given (no check for a
+    spaCy-style pair: for callers whose ids are ids, such as the CLI and :mod:`quotattr.spark`). See
+    the module docstring.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -360,7 +363,7 @@ def pipe(
         raise ValueError("timeout needs the main thread (it uses SIGALRM); use n_process > 1 from other threads")
     total = len(items) if isinstance(items, Sized) else None
     contexts: collections.deque[Any] = collections.deque()
-    batches = _batches(items, batch_size, as_tuples, contexts)
+    batches = _batches(items, batch_size, as_tuples, contexts, check_pairs)
     results: Iterator[Result]
     if n_process == 1:
         results = (result for batch in batches for result in process_batch(extractor, batch, timeout))

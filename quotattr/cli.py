@@ -28,15 +28,25 @@ import platform
 import shutil
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import attrs
-
+from quotattr.corpus import (
+    FORMATS,
+    INPUT_FORMATS,
+    STDIN,
+    STDIN_ID,
+    CorpusDocument,
+    CorpusWriter,
+    corpus_format,
+    open_writer,
+    read_corpus,
+    read_text_file,
+)
 from quotattr.model import Result
 
-__all__ = ["EXIT_FAILED_DOCS", "EXIT_MODELS", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILED_DOCS", "EXIT_MODELS", "EXIT_OK", "EXIT_USAGE", "STDIN", "STDIN_ID", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED_DOCS = 1
@@ -45,54 +55,22 @@ EXIT_MODELS = 3
 EXIT_DOWNLOAD = 4
 EXIT_INTERRUPTED = 130
 
-STDIN = "-"
-STDIN_ID = "<stdin>"
+
+# Kept for callers of the old names: a text file as one document.
+InputDocument = CorpusDocument
 
 
-@attrs.frozen(slots=True)
-class InputDocument:
-    """One input of ``quotattr extract``: its id (the path as given) and its text, or why it has none."""
-
-    doc_id: str
-    text: str | None = None
-    error: str | None = None
-
-
-def _decode_error(path: str, exc: UnicodeDecodeError, encoding: str) -> str:
-    return (
-        f"cannot decode as {encoding}: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} "
-        f"is invalid ({exc.reason}); pass --encoding (e.g. --encoding latin-1) if the file is not {encoding}"
-    )
-
-
-def read_input(path: str, encoding: str, stdin: IO[bytes] | None = None) -> InputDocument:
-    """Read one input; never raises for a bad file (the reason is in ``error``)."""
-    doc_id = STDIN_ID if path == STDIN else path
-    try:
-        if path == STDIN:
-            data = (stdin if stdin is not None else sys.stdin.buffer).read()
-        else:
-            p = Path(path)
-            if p.is_dir():
-                return InputDocument(doc_id, error="is a directory")
-            data = p.read_bytes()
-    except FileNotFoundError:
-        return InputDocument(doc_id, error="no such file")
-    except PermissionError:
-        return InputDocument(doc_id, error="permission denied")
-    except OSError as exc:
-        return InputDocument(doc_id, error=f"cannot read: {exc.strerror or exc}")
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        return InputDocument(doc_id, error=_decode_error(doc_id, exc, encoding))
-    return InputDocument(doc_id, text=text)
+def read_input(path: str, encoding: str, stdin: IO[bytes] | None = None) -> CorpusDocument:
+    """Read one text input; never raises for a bad file (the reason is in ``error``)."""
+    return read_text_file(path, encoding, stdin)
 
 
 # -- output formats -----------------------------------------------------------------------------------
 
 
 class _Writer:
+    done: set[str] = set()  # noqa: RUF012 - read only
+
     def write(self, result: Result) -> None:
         raise NotImplementedError
 
@@ -100,59 +78,63 @@ class _Writer:
         """Called once after the last result."""
 
 
-class _JsonLinesWriter(_Writer):
-    def __init__(self, out: IO[str], include_text: bool) -> None:
-        self.out = out
-        self.include_text = include_text
+class _CorpusWriter(_Writer):
+    """jsonl, csv and parquet, resumable (:mod:`quotattr.corpus`)."""
+
+    def __init__(self, writer: CorpusWriter) -> None:
+        self.writer = writer
+        self.done = writer.done
 
     def write(self, result: Result) -> None:
-        self.out.write(json.dumps(result.to_dict(include_text=self.include_text), ensure_ascii=False) + "\n")
-        self.out.flush()
-
-
-class _CsvWriter(_Writer):
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self.header = True
-
-    def write(self, result: Result) -> None:
-        from quotattr.export import write_csv
-
-        write_csv([result], self.out, header=self.header)
-        self.header = False
-        self.out.flush()
+        self.writer.write(result)
 
     def close(self) -> None:
-        if self.header:  # no document at all: still write the header
-            from quotattr.export import write_csv
-
-            write_csv([], self.out)
+        self.writer.close()
 
 
 _TABLE_COLUMNS = (
     ("quote", "content", 48),
     ("kind", "kind", 8),
     ("cue", "cue", 12),
-    ("speaker", "speaker_name", 24),
+    ("speaker", "speaker", 24),
     ("rank", "speaker_rank", 14),
     ("title", "speaker_title", 20),
     ("organization", "speaker_organization", 26),
+    ("conf", "confidence", 4),
 )
 
 
-def _clip(value: object, width: int) -> str:
+def _clip(value: object, width: int | None) -> str:
     text = "" if value is None else " ".join(str(value).split())
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    return text if width is None or len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def _table_row(attribution: Any) -> dict[str, Any]:
+    from quotattr.export import attribution_row
+
+    row = attribution_row(attribution)
+    if row["speaker_name"]:
+        row["speaker"] = row["speaker_name"]
+    elif attribution.mention is not None:  # an unnamed or unresolved speaker: show it as written
+        row["speaker"] = f"({attribution.mention.text})"
+    elif attribution.speaker is not None:
+        row["speaker"] = f"({attribution.speaker.kind.value})"
+    else:
+        row["speaker"] = None
+    row["confidence"] = f"{attribution.confidence:.2f}"
+    return row
 
 
 class _TableWriter(_Writer):
-    def __init__(self, out: IO[str], width: int | None = None) -> None:
+    """Readable rows; cells are clipped to the terminal's width only when writing to a terminal."""
+
+    def __init__(self, out: IO[str], width: int | None = None, clip: bool | None = None) -> None:
         self.out = out
-        self.width = width or shutil.get_terminal_size((160, 24)).columns
+        if clip is None:
+            clip = bool(getattr(out, "isatty", lambda: False)())
+        self.width = (width or shutil.get_terminal_size((160, 24)).columns) if clip else None
 
     def write(self, result: Result) -> None:
-        from quotattr.export import attribution_row
-
         label = result.doc_id or "<text>"
         if result.error is not None:
             self.out.write(f"== {label}: FAILED: {result.error}\n\n")
@@ -160,17 +142,43 @@ class _TableWriter(_Writer):
         n = len(result.attributions)
         self.out.write(f"== {label}: {n} attribution{'s' if n != 1 else ''}\n")
         if n:
-            rows = [attribution_row(a) for a in result.attributions]
-            fixed = sum(w for _, _, w in _TABLE_COLUMNS[1:]) + 2 * (len(_TABLE_COLUMNS) - 1)
-            widths = [max(24, self.width - fixed), *(w for _, _, w in _TABLE_COLUMNS[1:])]
+            rows = [_table_row(a) for a in result.attributions]
+            widths: list[int | None]
+            if self.width is None:
+                widths = [None] * len(_TABLE_COLUMNS)
+            else:
+                fixed = sum(w for _, _, w in _TABLE_COLUMNS[1:]) + 2 * (len(_TABLE_COLUMNS) - 1)
+                widths = [max(24, self.width - fixed), *(w for _, _, w in _TABLE_COLUMNS[1:])]
             cells = [[_clip(r[key], w) for (_, key, _), w in zip(_TABLE_COLUMNS, widths, strict=True)] for r in rows]
             heads = [h for h, _, _ in _TABLE_COLUMNS]
-            used = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
-            self.out.write("  ".join(h.ljust(w) for h, w in zip(heads, used, strict=True)).rstrip() + "\n")
-            self.out.write("  ".join("-" * w for w in used) + "\n")
-            for c in cells:
-                self.out.write("  ".join(v.ljust(w) for v, w in zip(c, used, strict=True)).rstrip() + "\n")
+            _write_aligned(self.out, heads, cells)
         self.out.write("\n")
+        self.out.flush()
+
+
+def _write_aligned(out: IO[str], heads: list[str], cells: list[list[str]]) -> None:
+    used = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(heads)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(heads, used, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in used) + "\n")
+    for c in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(c, used, strict=True)).rstrip() + "\n")
+
+
+class _HtmlWriter(_Writer):
+    """One self-contained page for all documents (:func:`quotattr.render.render`), written at the end."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.results: list[Result] = []
+
+    def write(self, result: Result) -> None:
+        self.results.append(result)
+
+    def close(self) -> None:
+        from quotattr.render import render
+
+        title = None if len(self.results) == 1 else f"quotattr: {len(self.results)} documents"
+        self.out.write(render(self.results, title=title))
         self.out.flush()
 
 
@@ -182,10 +190,10 @@ def _say(message: str) -> None:
 
 
 def _ordered_results(
-    inputs: Iterable[InputDocument], extractor: Any, batch_size: int, n_process: int
+    inputs: Iterable[CorpusDocument], extractor: Any, batch_size: int, n_process: int, timeout: float | None = None
 ) -> Iterator[Result]:
     """Results in input order: unreadable inputs become error results without reaching stanza."""
-    queue: collections.deque[InputDocument] = collections.deque()
+    queue: collections.deque[CorpusDocument] = collections.deque()
 
     def readable() -> Iterator[tuple[str, str]]:
         for doc in inputs:
@@ -193,7 +201,10 @@ def _ordered_results(
             if doc.text is not None:
                 yield doc.doc_id, doc.text
 
-    for result in extractor.pipe(readable(), batch_size=batch_size, n_process=n_process):
+    from quotattr.batch import pipe
+
+    stream = pipe(extractor, readable(), batch_size=batch_size, n_process=n_process, timeout=timeout, check_pairs=False)
+    for result in stream:
         while queue and queue[0].text is None:
             bad = queue.popleft()
             yield Result(text="", doc_id=bad.doc_id, error=bad.error)
@@ -205,45 +216,104 @@ def _ordered_results(
         yield Result(text="", doc_id=bad.doc_id, error=bad.error or "not processed")
 
 
-def _cmd_extract(args: argparse.Namespace) -> int:
-    files: list[str] = args.files
-    if files.count(STDIN) > 1:
-        _say("'-' (standard input) may be given only once")
-        return EXIT_USAGE
+def _output_problem(output: str | None, fmt: str, resume: bool) -> str | None:
+    """Why ``-o``/``--format``/``--resume`` cannot work together (a usage error), or None."""
+    to_stdout = output in (None, "-")
+    if fmt == "parquet" and to_stdout:
+        return "--format parquet writes a file: give -o PATH"
+    if resume and to_stdout:
+        return "--resume needs -o PATH (the output to continue)"
+    if resume and fmt not in FORMATS:
+        return f"--resume works with --format {', '.join(FORMATS)}, not {fmt}"
+    if to_stdout:
+        return None
+    assert output is not None
+    target = Path(output)
+    if target.is_dir():
+        return f"-o {output}: is a directory (give a file name)"
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        return f"-o {output}: the folder {parent} does not exist"
+    if not os.access(parent, os.W_OK):
+        return f"-o {output}: the folder {parent} is not writable"
+    return None
+
+
+def _open_output(args: argparse.Namespace, fmt: str) -> tuple[contextlib.AbstractContextManager[IO[str]], bool]:
+    if args.output in (None, "-"):
+        return contextlib.nullcontext(sys.stdout), False
+    if fmt in FORMATS:
+        return contextlib.nullcontext(sys.stdout), True  # the corpus writer opens the file itself
+    return open(args.output, "w", encoding="utf-8", newline=""), True
+
+
+def _check_common(args: argparse.Namespace) -> str | None:
+    if args.files.count(STDIN) > 1:
+        return "'-' (standard input) may be given only once"
     try:
         "".encode(args.encoding)
     except LookupError:
-        _say(f"unknown encoding {args.encoding!r}")
+        return f"unknown encoding {args.encoding!r}"
+    return None
+
+
+def _corpus(args: argparse.Namespace, skip: Container[str] = ()) -> tuple[Iterator[CorpusDocument], int | None]:
+    """The documents of the command line and how many there are when that is known up front."""
+    files: list[str] = args.files
+    simple = all(corpus_format(f, args.input_format) == "text" for f in files)
+    docs = read_corpus(
+        files,
+        input_format=args.input_format,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        glob=args.glob,
+        encoding=args.encoding,
+        skip=skip,
+    )
+    return docs, (len(files) if simple else None)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    problem = _check_common(args) or _output_problem(args.output, args.format, args.resume)
+    if problem is not None:
+        _say(problem)
         return EXIT_USAGE
     extractor = _load_extractor(args)
     if extractor is None:
         return EXIT_MODELS
 
-    out_ctx: contextlib.AbstractContextManager[IO[str]]
-    if args.output in (None, "-"):
-        out_ctx = contextlib.nullcontext(sys.stdout)
-    else:
-        out_ctx = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    show_progress = args.progress if args.progress is not None else (sys.stderr.isatty() and len(files) > 1)
+    out_ctx, to_file = _open_output(args, args.format)
     failures: list[tuple[str, str]] = []
     empties: list[str] = []
+    processed = 0
     with out_ctx as out:
         writer: _Writer
-        if args.format == "csv":
-            writer = _CsvWriter(out)
+        if args.format in FORMATS:
+            try:
+                target: Any = args.output if to_file else out
+                writer = _CorpusWriter(
+                    open_writer(args.format, target, include_text=not args.no_text, resume=args.resume)
+                )
+            except (ValueError, OSError) as exc:
+                _say(str(exc))
+                return EXIT_USAGE
+            if args.resume and writer.done:
+                _say(f"--resume: {len(writer.done)} documents already in {args.output} are skipped")
         elif args.format == "table":
             writer = _TableWriter(out)
         else:
-            writer = _JsonLinesWriter(out, include_text=not args.no_text)
-        inputs = (read_input(f, args.encoding) for f in files)
-        results: Iterable[Result] = _ordered_results(inputs, extractor, args.batch_size, args.n_process)
+            writer = _HtmlWriter(out)
+        inputs, total = _corpus(args, skip=writer.done)
+        results: Iterable[Result] = _ordered_results(inputs, extractor, args.batch_size, args.n_process, args.timeout)
+        show_progress = args.progress if args.progress is not None else (sys.stderr.isatty() and total != 1)
         bar = None
         if show_progress:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(files), unit="doc", file=sys.stderr, dynamic_ncols=True)
+            bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
         try:
             for result in results:
+                processed += 1
                 if result.error is not None:
                     failures.append((result.doc_id or "?", result.error))
                 elif not result.text.strip():
@@ -258,7 +328,85 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     for doc_id in empties:
         _say(f"warning: {doc_id}: empty input (no text), no attributions")
     if failures:
-        _say(f"{len(failures)} of {len(files)} input{'s' if len(files) != 1 else ''} failed:")
+        _say(f"{len(failures)} of {processed} input{'s' if processed != 1 else ''} failed:")
+        for doc_id, error in failures:
+            print(f"  {doc_id}: {error}", file=sys.stderr)
+        return EXIT_FAILED_DOCS
+    return EXIT_OK
+
+
+# -- quotattr sources ---------------------------------------------------------------------------------
+
+_SOURCE_TABLE = ("name", "kind", "rank", "title", "organization", "gender", "documents", "attributions")
+_SOURCE_COUNTS = ("direct", "indirect", "mixed")
+
+
+def _results_file(path: str, encoding: str) -> Iterator[Result]:
+    """The results of a ``quotattr extract`` JSON Lines file (written with the text)."""
+    try:
+        stream = open(path, encoding=encoding)  # noqa: SIM115
+    except OSError as exc:
+        yield Result(text="", doc_id=path, error=f"cannot read: {exc.strerror or exc}")
+        return
+    with stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                yield Result.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                yield Result(text="", doc_id=f"{path}#{number - 1}", error=f"line {number}: not a result: {exc}")
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from quotattr.sources import SOURCE_COLUMNS, sources_table
+
+    problem = _check_common(args) or _output_problem(args.output, args.format, False)
+    if problem is not None:
+        _say(problem)
+        return EXIT_USAGE
+    results: Iterable[Result]
+    if args.input_format == "results":
+        results = (r for path in args.files for r in _results_file(path, args.encoding))
+    else:
+        extractor = _load_extractor(args)
+        if extractor is None:
+            return EXIT_MODELS
+        args_for_corpus = argparse.Namespace(**{**vars(args), "input_format": args.input_format})
+        inputs, _ = _corpus(args_for_corpus)
+        results = _ordered_results(inputs, extractor, args.batch_size, args.n_process, args.timeout)
+    failures: list[tuple[str, str]] = []
+
+    def noted(stream: Iterable[Result]) -> Iterator[Result]:
+        for result in stream:
+            if result.error is not None:
+                failures.append((result.doc_id or "?", result.error))
+            yield result
+
+    sources = sources_table(noted(results))
+    rows = [source.to_row() for source in sources]
+    if args.format == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), args.output) if rows else pq.write_table(
+            pa.table({c: pa.array([], pa.string()) for c in SOURCE_COLUMNS}), args.output
+        )
+    else:
+        out_ctx, _ = _open_output(args, "table")
+        with out_ctx as out:
+            if args.format == "csv":
+                from quotattr.sources import write_sources_csv
+
+                write_sources_csv(sources, out)
+            elif args.format == "jsonl":
+                for row in rows:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                heads = [*_SOURCE_TABLE, *_SOURCE_COUNTS]
+                _write_aligned(out, heads, [[_clip(row[h], None) for h in heads] for row in rows])
+    if failures:
+        _say(f"{len(failures)} input{'s' if len(failures) != 1 else ''} failed (left out of the table):")
         for doc_id, error in failures:
             print(f"  {doc_id}: {error}", file=sys.stderr)
         return EXIT_FAILED_DOCS
@@ -398,28 +546,38 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ex.add_argument("files", nargs="+", metavar="FILE", help="text files; '-' reads standard input")
+    _add_inputs(ex)
     ex.add_argument(
         "-f",
         "--format",
-        choices=("jsonl", "table", "csv"),
+        choices=("jsonl", "table", "csv", "parquet", "html"),
         default="jsonl",
-        help="jsonl: one JSON object per document (default); table: readable; csv: one row per attribution",
+        help="jsonl: one JSON object per document (default); table: readable; csv: one row per attribution; "
+        "parquet: one row per attribution or per document without any (needs -o); html: one page, all documents",
     )
     ex.add_argument("--no-text", action="store_true", help="jsonl: leave the document text out of each object")
     ex.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output")
-    ex.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
-    ex.add_argument("--models", default=None, help=models_help)
-    ex.add_argument("--batch-size", type=_positive, default=16, help="documents per stanza bulk call (16)")
-    ex.add_argument("--n-process", type=_positive, default=1, help="worker processes, each loading its own models (1)")
-    ex.add_argument("--threads", type=_positive, default=None, help="torch threads (default: torch's choice)")
     ex.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar on stderr (default: when stderr is a terminal and there are several inputs)",
+        "--resume",
+        action="store_true",
+        help="jsonl/csv/parquet with -o: keep what PATH holds and process only the documents not in it yet",
     )
+    _add_processing(ex)
     ex.set_defaults(func=_cmd_extract)
+
+    so = sub.add_parser(
+        "sources",
+        help="who is quoted across a corpus: one row per source",
+        description="The sources of a corpus: name, kind, rank, title, organization, gender, in how many "
+        "documents and how often (direct, indirect, mixed) each is quoted.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_inputs(so, results=True)
+    so.add_argument("-f", "--format", choices=("table", "csv", "jsonl", "parquet"), default="table")
+    so.add_argument("-o", "--output", metavar="PATH", help="write here instead of standard output")
+    _add_processing(so)
+    so.set_defaults(func=_cmd_sources)
 
     dl = sub.add_parser(
         "download",
@@ -434,6 +592,65 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--json", action="store_true", help="print JSON")
     inf.set_defaults(func=_cmd_info)
     return parser
+
+
+def _add_inputs(parser: argparse.ArgumentParser, results: bool = False) -> None:
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="text files, folders (searched recursively, see --glob), JSON Lines / CSV / Parquet corpora "
+        "(by their extension, see --input-format); '-' reads standard input",
+    )
+    choices = (*INPUT_FORMATS, "results") if results else INPUT_FORMATS
+    parser.add_argument(
+        "--input-format",
+        choices=choices,
+        default="auto",
+        help="auto (default): .jsonl/.ndjson, .csv and .parquet are corpora of one document per record, "
+        "anything else one text"
+        + ("; results: the JSON Lines written by `quotattr extract` (nothing is re-extracted)" if results else ""),
+    )
+    parser.add_argument("--text-column", default="text", help="corpora: the field with the text (text)")
+    parser.add_argument("--id-column", default="id", help="corpora: the field with the document id (id)")
+    parser.add_argument("--glob", default="*.txt", help="folders: the file names to read (*.txt)")
+    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
+
+
+def _add_processing(parser: argparse.ArgumentParser) -> None:
+    models_help = (
+        "model set: 'bundled' (default, offline), 'official' (after `quotattr download`) or a "
+        "directory with a manifest.json; default $QUOTATTR_MODELS or bundled"
+    )
+    parser.add_argument("--models", default=None, help=models_help)
+    parser.add_argument("--batch-size", type=_positive, default=16, help="documents per stanza bulk call (16)")
+    parser.add_argument(
+        "--n-process", type=_positive, default=1, help="worker processes, each loading its own models (1)"
+    )
+    parser.add_argument("--threads", type=_positive, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="time limit per document: one over it is reported as failed and the run goes on (default: none)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal and there are several inputs)",
+    )
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    return number
 
 
 def _positive(value: str) -> int:
