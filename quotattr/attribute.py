@@ -154,7 +154,7 @@ def attribute(
     # entities and speakers: the document's people and organisations first, then each speaker
     # phrase resolved against them (one Speaker per real source)
     quote_spans = [(q.start, q.end) for q in direct]
-    table = build_entities(view, lexicons, quote_spans)
+    table = build_entities(view, lexicons, quote_spans, ctx.body)
     phrases = [c.mention for c in cands if c.mention is not None]
     resolved, _clusters = resolve_mentions(phrases, view, lexicons, table, quote_spans)
     per_cand: list[MentionResolution] = []
