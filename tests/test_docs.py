@@ -117,6 +117,14 @@ def test_docs_site_builds_strictly(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "schema.json").is_file()
 
 
+def test_every_docs_page_is_in_the_site_navigation() -> None:
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    listed = {page for entry in config["nav"] for page in entry.values()}
+    pages = {p.name for p in (REPO / "docs").glob("*.md")}
+    assert pages <= listed, f"add these pages to the nav in mkdocs.yml: {sorted(pages - listed)}"
+
+
 def test_the_packaged_schema_is_docs_schema() -> None:
     docs = (REPO / "docs" / "schema.json").read_bytes()
     packaged = importlib.resources.files("quotattr").joinpath("schema/schema.json").read_bytes()
