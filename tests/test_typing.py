@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     reveal_type(Extractor()("text"))
     reveal_type(quotattr.render)
     reveal_type(quotattr.sources_table)
+    reveal_type(to_dataframe([]))
 """
 
 BAD = """
@@ -112,6 +113,11 @@ def test_a_strict_user_script_type_checks_against_the_installed_package(tmp_path
     assert notes.count('Revealed type is "quotattr.model.Result"') == 2
     assert re.search(r"Revealed type is \"def \(result: quotattr.model.Result .*\) -> str\"", notes), notes
     assert "-> list[quotattr.sources.Source]" in notes
+    try:  # with pandas' stubs (the dev extra) the frame is a DataFrame to the type checker, not Any
+        importlib.metadata.distribution("pandas-stubs")
+        assert 'Revealed type is "pandas.core.frame.DataFrame"' in notes, notes
+    except importlib.metadata.PackageNotFoundError:
+        pass
     bad = "\n".join(out["bad"])
     assert re.search(r"bad\.py:4: error: No overload variant of \"__call__\" of \"Extractor\" matches.*bytes", bad), bad
     assert re.search(r"bad\.py:5: error: No overload variant of \"extract\" matches argument type \"int\"", bad), bad
