@@ -185,11 +185,14 @@ def _partition_function(
             good = [(doc_id, text) for doc_id, text in zip(ids, texts, strict=True) if doc_id is not None]
             results = pipe(extractor, good, batch_size=batch_size, timeout=timeout, check_pairs=False)
             rows: list[dict[str, Any]] = []
-            for doc_id in ids:
+            for doc_id, text in zip(ids, texts, strict=True):
                 if doc_id is None:  # no id: reported, not guessed
                     rows.extend(_records(Result(text="", doc_id=None, error="the id column is null")))
-                else:
-                    rows.extend(_records(next(results)))
+                    continue
+                result = next(results)
+                if text is None:
+                    result = Result(text="", doc_id=doc_id, error="the text column is null")
+                rows.extend(_records(result))
             yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
     return run
