@@ -131,6 +131,10 @@ def _quote_tooltip(attribution: Attribution) -> str:
         _speaker_line(attribution.speaker),
         f"quote: {attribution.kind.value}, confidence {attribution.confidence:.2f}",
     ]
+    extra = attribution.to_dict()  # fields the model may gain (speaker_confidence, resolution)
+    if extra.get("speaker_confidence") is not None:
+        how = f" ({extra['resolution']})" if extra.get("resolution") else ""
+        lines.append(f"speaker confidence {float(extra['speaker_confidence']):.2f}{how}")
     if attribution.cue is not None:
         lines.append(f"cue: {attribution.cue.text} ({attribution.cue.lemma})")
     if attribution.sieve:
