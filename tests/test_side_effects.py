@@ -32,6 +32,8 @@ def _stock_state() -> dict[str, Any]:
         "get_optimizer": stanza_utils.get_optimizer,
         "get_split_optimizer": stanza_utils.get_split_optimizer,
         "stanza log level": logging.getLogger("stanza").level,
+        "torch threads": torch.get_num_threads(),  # changed only by Extractor(threads=N), as documented
+        "grad mode": torch.is_grad_enabled(),
     }
 
 
