@@ -4,9 +4,9 @@ The same row builder (:func:`attribution_rows`) feeds ``quotattr extract --forma
 :func:`to_dataframe`, so both have the columns listed in :data:`COLUMNS`. Documents that failed
 (``Result.error`` set) contribute no rows; documents without attributions contribute none either.
 
->>> from quotattr.export import COLUMNS
->>> COLUMNS[:4]
-('doc_id', 'kind', 'content', 'content_start')
+    >>> from quotattr.export import COLUMNS
+    >>> COLUMNS[:4]
+    ('doc_id', 'kind', 'content', 'content_start')
 """
 
 from __future__ import annotations

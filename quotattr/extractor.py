@@ -24,10 +24,10 @@ PipeItem = str | tuple[str, str]
 class Extractor:
     """Loads the stanza pipeline once; call it on texts (or annotated stanza Documents).
 
-    >>> ex = Extractor()                      # bundled models, offline
-    >>> result = ex("“We will win,” Jane Doe, the party's spokeswoman, told reporters.")
-    >>> result.attributions[0].speaker.name
-    'Jane Doe'
+        >>> ex = Extractor()                      # bundled models, offline
+        >>> result = ex("“We will win,” Jane Doe, the party's spokeswoman, told reporters.")
+        >>> result.attributions[0].speaker.name
+        'Jane Doe'
 
     ``models``: ``"bundled"`` (default), ``"official"`` (stanza's own, after ``quotattr download``) or a
     model-set directory; else ``$QUOTATTR_MODELS``. ``lexicons``: a :class:`~quotattr.lexicons.Lexicons`
@@ -181,9 +181,11 @@ def extract(text: StanzaDocument, *, doc_id: str | None = None) -> Result: ...
 def extract(text: str | StanzaDocument, *, doc_id: str | None = None) -> Result:
     """One-off extraction with a lazily created, shared default :class:`Extractor`.
 
-    >>> result = extract("“We will win,” Jane Doe, the party's spokeswoman, told reporters.")
-    >>> result.attributions[0].cue.lemma
-    'tell'
+    The default Extractor uses the bundled models (or ``$QUOTATTR_MODELS``); the first call builds it:
+
+        >>> result = extract("“We will win,” Jane Doe, the party's spokeswoman, told reporters.")
+        >>> result.attributions[0].cue.lemma
+        'tell'
     """
     global _DEFAULT
     if _DEFAULT is None:

@@ -126,7 +126,9 @@ def test_docs_site_builds_strictly(tmp_path: Path) -> None:
 def test_every_docs_page_is_in_the_site_navigation() -> None:
     yaml = pytest.importorskip("yaml")
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    listed = {page for entry in config["nav"] for page in entry.values()}
+    entries = [page for entry in config["nav"] for page in entry.values()]
+    assert len(entries) == len(set(entries)), f"a page is listed twice in mkdocs.yml's nav: {entries}"
+    listed = set(entries)
     pages = {p.name for p in (REPO / "docs").glob("*.md")}
     assert pages <= listed, f"add these pages to the nav in mkdocs.yml: {sorted(pages - listed)}"
 
