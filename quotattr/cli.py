@@ -113,12 +113,14 @@ def _table_row(attribution: Any) -> dict[str, Any]:
     from quotattr.export import attribution_row
 
     row = attribution_row(attribution)
-    if row["speaker_name"]:
+    speaker = attribution.speaker
+    named = speaker is not None and bool(speaker.name) and speaker.kind.value != "unnamed"
+    if named:
         row["speaker"] = row["speaker_name"]
-    elif attribution.mention is not None:  # an unnamed or unresolved speaker: show it as written
+    elif attribution.mention is not None:  # an unnamed or unresolved speaker: shown as written, in brackets
         row["speaker"] = f"({attribution.mention.text})"
-    elif attribution.speaker is not None:
-        row["speaker"] = f"({attribution.speaker.kind.value})"
+    elif speaker is not None:
+        row["speaker"] = f"({speaker.name or speaker.kind.value})"
     else:
         row["speaker"] = None
     row["confidence"] = f"{attribution.confidence:.2f}"
