@@ -13,11 +13,11 @@ import regex
 from quotattr.document import DocView, build_view
 from quotattr.entities import build_entities
 from quotattr.lexicons import Lexicons
-from quotattr.model import Attribution, Cue, Resolution, Result, Span, Speaker
+from quotattr.model import Attribution, Cue, Result, Span, Speaker
 from quotattr.quotes import QuoteSpan, find_quotes, is_quote_char
 from quotattr.sieves import Candidate, Context, ordered
 from quotattr.sieves.direct import classify_quotes
-from quotattr.speakers import CONFIDENCE, MentionResolution, build_speakers, resolve_mentions
+from quotattr.speakers import MentionResolution, build_speakers, resolve_mentions
 
 __all__ = ["attribute", "body_paragraphs", "resolve_conflicts"]
 
@@ -156,7 +156,7 @@ def attribute(
     quote_spans = [(q.start, q.end) for q in direct]
     table = build_entities(view, lexicons, quote_spans, ctx.body)
     phrases = [c.mention for c in cands if c.mention is not None]
-    resolved, _clusters = resolve_mentions(phrases, view, lexicons, table, quote_spans)
+    resolved, resolver = resolve_mentions(phrases, view, lexicons, table, quote_spans)
     per_cand: list[MentionResolution] = []
     for c in cands:
         root = _root(c)
@@ -164,8 +164,7 @@ def attribute(
         if res is None or res.cluster is None:
             per_cand.append(MentionResolution(None, None, None))
         elif root is not c:
-            conf = min(res.confidence or 0.0, CONFIDENCE[Resolution.INHERITED])
-            per_cand.append(MentionResolution(res.cluster, round(conf * 0.95, 3), Resolution.INHERITED))
+            per_cand.append(resolver.inherit(res, root.end, c.start))
         else:
             per_cand.append(res)
     used = {id(r.cluster): r.cluster for r in per_cand if r.cluster is not None}

@@ -2,10 +2,12 @@
 
 A third-person pronoun ("he", "she", "his", "her") stands for the most *salient* person the article
 has named before it, whether that person was quoted or only introduced in a plain sentence
-("John Harlan disagreed. He said …"). Salience follows Lappin and Leass (1994): every earlier
-mention of a person adds weight — more for a recent sentence (halved per sentence back), for a
-clause subject, for a name that is not a modifier ("the Trump administration"), for the speaker of
-an earlier quote — and a person whose gender the text already stated must agree with the pronoun.
+("John Harlan disagreed. He said …"). Salience follows Lappin and Leass (1994): a person is as
+salient as their strongest earlier mention — a recent sentence (halved per sentence back), a clause
+subject, a name that is not a modifier ("the Trump administration"), the speaker of an earlier
+quote — and a person whose gender the text already stated must agree with the pronoun. (The
+strongest mention rather than the sum over all: ggt-dev named-speaker accuracy 0.787 → 0.791.)
+A pronoun resolved without a close competitor becomes a mention of its person in turn.
 Names inside quotation marks are the speaker's words, not the reporter's, and do not count.
 
 :func:`resolve_pronouns` runs once over the whole document in text order; each pronoun it resolves
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 import attrs
 
 from quotattr.document import DocView
-from quotattr.entities import DocEntity, EntityTable
+from quotattr.entities import DocEntity, EntityMention, EntityTable
 
 __all__ = ["PRONOUN_GENDER", "Antecedent", "resolve_pronouns", "salience"]
 
@@ -88,7 +90,7 @@ def salience(
                 continue  # "He told Smith": a pronoun subject is not its own clause's object
             # (no extra decay across paragraphs: measured on ggt-dev it cost 0.6 points, since news
             # paragraphs are a sentence or two and the person carries over)
-            total += _mention_weight(view, m.first, m.last, m.subject, id(m) in speakers) * (0.5**back)
+            total = max(total, _mention_weight(view, m.first, m.last, m.subject, id(m) in speakers) * (0.5**back))
         if total > 0:
             if gender is not None and e.gender == gender:
                 total *= 1.2
@@ -126,6 +128,11 @@ def resolve_pronouns(
         best_score, best = scored[0]
         ambiguous = len(scored) > 1 and scored[1][0] >= AMBIGUITY_RATIO * best_score
         out[w.i] = Antecedent(best, ambiguous, len(scored))
+        # the pronoun is a mention of its person from here on: "Brooks, 54, … He should know. … he
+        # says" keeps Brooks salient past a name in between (Lappin and Leass's equivalence classes)
         if not ambiguous:
+            best.mentions.append(
+                EntityMention(w.i, w.i, w.start, w.end, w.sent, w.deprel.split(":")[0] == "nsubj", False, True)
+            )
             best.set_gender(gender, (w.start, w.end))
     return out

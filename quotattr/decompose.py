@@ -260,9 +260,11 @@ def _parse_person(
     for k in range(p_first, p_last):
         prefix = _seg_text(view, p_first, k)
         found = rank_before(prefix, lex)
-        if found is not None and found[1] == 0:
+        if found is not None and (found[1] == 0 or view.words[k + 1].text[:1].isupper()):
             rank = found[0]
             name_text = _seg_text(view, k + 1, p_last)
+            if found[1] > 0:  # "Montana Sen. Jon Tester" tagged whole: the place goes before the rank
+                before = f"{before} {prefix[: found[1]]}".strip()
     pre = before
     modified_rank: str | None = None
     if rank is None and before:
@@ -426,6 +428,9 @@ def _parse_other(
     if doc_head is not None and m is not None:
         source = _strip_det(clean(m.group(1)))
         return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=source, organization=source)
+    owner = _document_owner(view, main, lex)
+    if owner is not None:
+        return owner if owner.span == span else attrs.evolve(owner, span=span, words=words)
     if head_low in lex.document_heads or head_word in lex.document_heads:
         # "ISIS weekly propaganda al-Naba newspaper": the outlet's own name, and who runs it
         names = _proper_runs(view, main[0], main[1] - 1)
@@ -494,6 +499,27 @@ def _head_noun(view: DocView, main: tuple[int, int], lex: Lexicons) -> str | Non
         if w.upos in ("NOUN", "PROPN"):
             head = w.text
     return head
+
+
+def _document_owner(view: DocView, main: tuple[int, int], lex: Lexicons) -> ParsedMention | None:
+    """ "Foster’s book", "her statement": a person's document speaks for that person."""
+    first, last = main
+    if view.words[last].text.lower() not in lex.document_heads or last - first > 3:
+        return None
+    w = view.words[first]
+    if w.upos == "PRON" and w.text.lower() in ("his", "her"):
+        span = Span.of(view.text, w.start, w.end)
+        return ParsedMention(span, (first, first), SpeakerKind.PERSON, pronoun=w.text.lower())
+    for k in range(first, last):
+        if view.words[k + 1].text in ("'s", "’s", "‘s") or regex.search(POSSESSIVE_END, view.words[k].text):
+            person = _person_entity(view, first, k)
+            if person is None and not (view.words[k].upos == "PROPN" and view.words[k].text[:1].isupper()):
+                return None
+            a, b = person if person is not None else (first, k)
+            name = clean_name(_seg_text(view, a, b))
+            span = Span.of(view.text, view.words[first].start, view.words[last].end)
+            return ParsedMention(span, (first, last), SpeakerKind.PERSON, name=name or None)
+    return None
 
 
 def _document_head(seg: str, lex: Lexicons) -> str | None:

@@ -42,6 +42,12 @@ __all__ = ["DocEntity", "EntityMention", "EntityTable", "build_entities", "name_
 
 ORG_TYPES = frozenset({"ORG", "ORGANIZATION"})
 #: a photo credit in running text: "(Lauren Pelley / CBC News)", "(Muriel Draaisma/CBC)"
+#: a photo caption or an embedded post: "( THE CANADIAN PRESS FILE PHOTO )", "The Canadian Press
+#: Syrian refugee family …", "— Michelle Rempel (@MichelleRempel) December 18, 2018"
+_EMBED = regex.compile(
+    r"(?i)\bphoto\b|^\s*the canadian press\s|https?://t\.co/|\(@\w+\)|\bgetty images\b|\(\s*(?:ap|reuters|afp)\s*\)",
+    regex.MULTILINE,
+)
 _CREDIT = regex.compile(r"\((?:[^()\n/]{1,60})/(?:[^()\n]{1,60})\)")
 HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "mister": "male"}
 
@@ -80,6 +86,12 @@ class DocEntity:
     evidence: dict[str, tuple[int, int]] = attrs.field(factory=dict)  #: field → span that gave it
     mentions: list[EntityMention] = attrs.field(factory=list)
     acronym: str | None = None
+    roles: set[str] = attrs.field(factory=set)  #: every role word the article gives them ("mayoral", "mayor")
+
+    def add_role(self, title: str | None) -> None:
+        for word in (title or "").lower().replace("-", " ").split():
+            if word.isalpha():
+                self.roles.add(word)
 
     @property
     def tokens(self) -> list[str]:
@@ -129,6 +141,10 @@ class EntityTable:
             return exact[0]
         if len(tokens) > 1:
             same = [e for e in persons if _same_full_name(e.tokens, list(tokens))]
+            if not same:
+                # "Al Mnajer" after "Mohammad Al Mnajer", "Paz Akin" after "Lorena Paz Akin"
+                n = len(tokens)
+                same = [e for e in persons if len(e.tokens) > n and e.tokens[-n:] == list(tokens)]
             return same[0] if same else None
         tok = tokens[0]
         ordered = sorted(persons, key=lambda e: _last_mention_before(e, before), reverse=True)
@@ -210,11 +226,11 @@ def core_name(view: DocView, first: int, last: int, lex: Lexicons) -> tuple[int,
             while first < last and words[first].text == ".":
                 first += 1
             continue
-        for k in range(min(last - 1, first + 3), first - 1, -1):
+        for k in range(min(last - 1, first + 4), first - 1, -1):
             prefix = view.text[words[first].start : words[k].end]
             found = rank_before(prefix, lex)
-            if found is not None and found[1] == 0:
-                rank = found[0]
+            if found is not None and (found[1] == 0 or words[k + 1].text[:1].isupper()):
+                rank = found[0]  # "Maj. Gen. Tahsin Khafaji", "Montana Sen. Jon Tester" tagged whole
                 first = k + 1
                 changed = True
                 break
@@ -319,11 +335,15 @@ def build_entities(
         _add_person(table, view, lex, first, last, quote_spans)
     _add_organizations(table, view, quote_spans)
     credits = [(m.start(), m.end()) for m in _CREDIT.finditer(view.text)]
+    embeds: dict[int, bool] = {}
     for e in table.entities:
         for m in e.mentions:
             para = view.paragraph_of(m.start)
+            if para not in embeds:
+                a, b = view.paragraph_span(para)
+                embeds[para] = _EMBED.search(view.text, a, b) is not None
             in_body = body is None or (para < len(body) and body[para])
-            m.in_body = in_body and not _inside(credits, m.start, m.end)
+            m.in_body = in_body and not embeds[para] and not _inside(credits, m.start, m.end)
     table.entities.sort(key=lambda e: e.first_start)
     return table
 
@@ -381,6 +401,7 @@ def _add_person(
     if parsed.kind is SpeakerKind.PERSON and name_tokens(parsed.name) and name_tokens(parsed.name)[-1] == tokens[-1]:
         entity.set_field("rank", parsed.rank or rank, phrase)
         entity.set_field("title", parsed.title, phrase)
+        entity.add_role(parsed.title)
         entity.set_field("organization", parsed.organization, phrase)
         entity.set_gender(_gender_word(lex, parsed.title), phrase)
         for k in range(left_first, n_first):
@@ -395,6 +416,7 @@ def _add_person(
         title, org = title_and_org(seg_text, lex)
         span = (words[role[0]].start, words[role[1]].end)
         entity.set_field("title", title, span)
+        entity.add_role(title)
         entity.set_field("organization", org, span)
         entity.set_gender(_gender_word(lex, title), span)
 

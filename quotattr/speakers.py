@@ -23,16 +23,18 @@ import attrs
 import regex
 
 from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, resolve_pronouns, salience
-from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, parse_mention
+from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, is_name, parse_mention
 from quotattr.document import DocView
 from quotattr.entities import DocEntity, EntityMention, EntityTable, name_tokens
 from quotattr.lexicons import Lexicons
 from quotattr.model import Gender, Resolution, Span, Speaker, SpeakerKind
+from quotattr.quotes import is_quote_char
 
 __all__ = [
     "CONFIDENCE",
     "MentionResolution",
     "SpeakerCluster",
+    "SpeakerResolver",
     "build_speakers",
     "resolve_mentions",
 ]
@@ -96,7 +98,9 @@ class MentionResolution:
     how: Resolution | None
 
 
-class _Resolver:
+class SpeakerResolver:
+    """Resolves the speaker phrases of one document against its entity table (see :func:`resolve_mentions`)."""
+
     def __init__(self, view: DocView, lex: Lexicons, table: EntityTable, quote_spans: Sequence[tuple[int, int]]):
         self.view = view
         self.lex = lex
@@ -126,6 +130,26 @@ class _Resolver:
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.quote_spans)
+
+    def inherit(self, res: MentionResolution, after: int, start: int) -> MentionResolution:
+        """The speaker of a follow-on quote at ``start`` whose source attribution ended at ``after``:
+        the source's speaker — unless another person was introduced as a subject in between, outside
+        quotes ("“…,” Smith said. ¶ Jones, the mayor, disagreed. ¶ “…”"), who then takes the quote."""
+        conf = round(min(res.confidence or 0.0, CONFIDENCE[Resolution.INHERITED]) * 0.95, 3)
+        own = res.cluster.entity if res.cluster is not None else None
+        latest: tuple[EntityMention, DocEntity] | None = None
+        for e in self.table.persons:
+            if e is own:
+                continue
+            for m in e.mentions:
+                if after <= m.start < start and m.in_body and not m.in_quote and m.subject:
+                    if latest is None or m.start > latest[0].start:
+                        latest = (m, e)
+        if latest is None:
+            return MentionResolution(res.cluster, conf, Resolution.INHERITED)
+        cl = self.cluster_for_entity(latest[1])
+        cl.mentions.append(Span.of(self.view.text, latest[0].start, latest[0].end))
+        return MentionResolution(cl, CONFIDENCE[Resolution.PRONOUN_AMBIGUOUS], Resolution.INHERITED)
 
     # -- one phrase ------------------------------------------------------------------------------
 
@@ -199,6 +223,7 @@ class _Resolver:
             entity = _add_entity(self.table, self.view, pm)
         cl = self.cluster_for_entity(entity)
         cl.absorb(pm)
+        entity.add_role(pm.title)
         if len(tokens) > 1:
             how, conf = Resolution.NAME, CONFIDENCE[Resolution.NAME]
         elif len(entity.tokens) > 1:
@@ -242,25 +267,54 @@ class _Resolver:
 
     def _appositive_of(self, pm: ParsedMention) -> DocEntity | None:
         """The person a descriptive phrase stands beside: "Jane Roe, a nurse at …, said" (the cue
-        found only the description) or "A spokeswoman for Trudeau, Eleanore Catenaro, said"."""
+        found only the description, or only its last name-like words: "Amanda Nash, health promotion
+        manager with Heart and Stroke in Manitoba, said" → not Manitoba), or "A spokeswoman for
+        Trudeau, Eleanore Catenaro, said"."""
         view = self.view
         first, last = pm.words
         w0 = view.words[first]
-        descriptive = w0.upos == "DET" or w0.text[:1].islower() or w0.text.lower() in self.lex.titles
+        descriptive = (
+            w0.upos == "DET"
+            or w0.text[:1].islower()
+            or w0.text.lower() in self.lex.titles
+            or (first + 1 <= last and view.words[first + 1].text in ("'s", "’s"))
+            or pm.kind is not SpeakerKind.PERSON
+            or not is_name(pm.name)
+        )
         if not descriptive:
             return None
-        k = first - 1
-        if k >= 1 and view.words[k].text == ",":
-            for e in self.table.persons:
-                for m in e.mentions:
-                    if m.in_body and view.words[m.last].sent == w0.sent and k - 2 <= m.last <= k - 1:
-                        return e
+        before = self._person_before_appositive(first)
+        if before is not None:
+            return before
         k = last + 1
         if pm.kind is not SpeakerKind.PERSON and k + 1 < len(view.words) and view.words[k].text == ",":
             for e in self.table.persons:
                 for m in e.mentions:
                     if m.first == k + 1 and (m.last + 1 >= len(view.words) or view.words[m.last + 1].text == ","):
                         return e
+        return None
+
+    def _person_before_appositive(self, first: int) -> DocEntity | None:
+        """A person named earlier in the sentence and followed by a comma, with nothing but appositive
+        material (no finite verb, no quote mark, no other person) between them and word ``first``."""
+        view = self.view
+        sent = view.words[first].sent
+        floor = view.sentences[sent][0]
+        ends: dict[int, DocEntity] = {}
+        for e in self.table.persons:
+            for m in e.mentions:
+                if m.in_body and not m.in_quote and view.words[m.last].sent == sent and m.last < first:
+                    ends[m.last] = e
+        k = first - 1
+        while k >= floor:
+            w = view.words[k]
+            if w.text == "," and (k - 1 in ends or (k - 2 in ends and view.words[k - 1].text in ("'s", "’s"))):
+                return ends.get(k - 1) or ends.get(k - 2)
+            if k in ends or is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
+                return None
+            if w.upos == "AUX" or (w.upos == "VERB" and w.xpos not in ("VBN", "VBG")):
+                return None
+            k -= 1
         return None
 
     def _denotes_person(self, pm: ParsedMention) -> bool:
@@ -274,14 +328,17 @@ class _Resolver:
         return pm.title is not None or any(w in self.lex.titles or w in self.lex.gendered for w in low)
 
     def _person_with_title(self, wanted: str, before: int) -> DocEntity | None:
-        if not wanted:
+        """The person most recently named before ``before`` whom the article gives that role ("the
+        mayor" → "then-Surrey mayoral candidate Doug McCallum"), however far back."""
+        head = wanted.split()[-1] if wanted else ""
+        if not head:
             return None
         best: tuple[int, DocEntity] | None = None
         for e in self.table.persons:
-            title = (e.title or "").lower()
-            if not title or not (title == wanted or title.endswith(" " + wanted) or wanted.endswith(" " + title)):
+            roles = e.roles | set((e.title or "").lower().split())
+            if not any(r == head or (len(head) >= 4 and r.startswith(head)) for r in roles):
                 continue
-            starts = [m.start for m in e.mentions if m.start < before]
+            starts = [m.start for m in e.mentions if m.start < before and m.in_body]
             if starts and (best is None or max(starts) > best[0]):
                 best = (max(starts), e)
         return best[1] if best is not None else None
@@ -346,10 +403,11 @@ def resolve_mentions(
     lex: Lexicons,
     table: EntityTable,
     quote_spans: Sequence[tuple[int, int]],
-) -> tuple[dict[tuple[int, int], MentionResolution], list[SpeakerCluster]]:
+) -> tuple[dict[tuple[int, int], MentionResolution], SpeakerResolver]:
     """Resolve every speaker phrase (inclusive word ranges) of the document; returns each phrase's
-    resolution and the clusters, one per real speaker."""
-    resolver = _Resolver(view, lex, table, quote_spans)
+    resolution and the resolver (its clusters are the speakers; :meth:`SpeakerResolver.inherit`
+    gives a follow-on quote its speaker)."""
+    resolver = SpeakerResolver(view, lex, table, quote_spans)
     parsed = {p: parse_mention(view, p[0], p[1], lex) for p in sorted(set(phrases))}
     # named speakers the NER missed join the table first, so that pronouns can find them
     for pm in parsed.values():
@@ -361,7 +419,7 @@ def resolve_mentions(
     )
     resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions)
     out = {p: resolver.resolve(p, parsed[p]) for p in sorted(parsed, key=lambda r: view.words[r[0]].start)}
-    return out, resolver.clusters
+    return out, resolver
 
 
 def _gender_of(cl: SpeakerCluster) -> tuple[Gender, tuple[tuple[int, int], ...]]:

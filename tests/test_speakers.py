@@ -189,3 +189,32 @@ def test_ggt_reader_and_scores(shared_dir: Path) -> None:
     figs, errors = evaluate([doc], [fake])
     assert figs["quotes_at_0.3"]["f1"] == 1.0
     assert figs["named_speaker_accuracy_end_to_end"] == 1.0 and not errors
+
+
+def test_a_long_appositive_does_not_steal_the_speaker(extractor: Any) -> None:
+    r = extractor(
+        "Maria Lindqvist, head of research and planning with the Ocean Trust in Halifax, said the "
+        "survey would continue next year."
+    )
+    s = _only(r).speaker
+    assert s is not None and s.name == "Maria Lindqvist"
+
+
+def test_a_follow_on_quote_goes_to_the_person_introduced_in_between(extractor: Any) -> None:
+    r = extractor(
+        "“The plan is sound,” Mayor Ann Lee said. Councillor Peter Hall disagreed with her on Tuesday.\n\n"
+        "“We cannot afford another delay on this road, and the residents know it.”"
+    )
+    last = r.attributions[-1]
+    assert last.resolution is Resolution.INHERITED
+    assert last.speaker is not None and last.speaker.name == "Peter Hall"
+    assert last.speaker_confidence is not None and last.speaker_confidence < 0.7
+
+
+def test_a_persons_document_speaks_for_them(extractor: Any) -> None:
+    r = extractor(
+        "Historian Cecilia Moreau spent a decade in the archives. Porters worked twenty-hour shifts, "
+        "according to Moreau's book."
+    )
+    a = _only(r)
+    assert a.speaker is not None and a.speaker.name == "Cecilia Moreau"
