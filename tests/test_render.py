@@ -11,9 +11,11 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -180,6 +182,52 @@ def test_several_results_fragment_and_bad_input() -> None:
         render("some text")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="Result"):
         render([result, 3])  # type: ignore[list-item]
+
+
+def test_random_overlapping_annotations_keep_text_and_nesting() -> None:
+    """Quotes, cues and mentions at random places, crossing each other in every way."""
+    rng = random.Random(18)
+    for _ in range(60):
+        text = "".join(rng.choice("ab <&>\r\n“”") for _ in range(rng.randint(1, 60)))
+        speakers = [Speaker(id=f"S{i}", name=f"P{i}") for i in range(3)]
+
+        def span(text: str = text) -> Span:
+            start = rng.randrange(len(text))
+            return Span.of(text, start, rng.randint(start + 1, len(text)))
+
+        attributions = []
+        for _ in range(rng.randint(1, 6)):
+            cue = Cue(span(), "say") if rng.random() < 0.7 else None
+            parts = [span() for _ in range(rng.randint(1, 2))]
+            attributions.append(
+                Attribution(
+                    parts, QuoteKind.DIRECT, cue=cue, speaker=rng.choice([None, *speakers]),
+                    mention=span() if rng.random() < 0.7 else None,
+                )
+            )  # fmt: skip
+        result = Result(text, attributions=attributions, speakers=speakers)
+        parsed = _read(render(result))
+        assert "".join(parsed.text) == text
+        _check_marks(result, parsed.marks)
+
+
+def test_a_long_article_renders_fast() -> None:
+    sentence = "“We are ready,” Ann Lee said. "
+    text = sentence * 3000
+    ann = Speaker(id="S1", name="Ann Lee")
+    attributions = []
+    for i in range(3000):
+        base = i * len(sentence)
+        attributions.append(
+            Attribution(
+                (Span.of(text, base, base + 15),), QuoteKind.DIRECT, speaker=ann,
+                cue=Cue(Span.of(text, base + 24, base + 28), "say"), mention=Span.of(text, base + 16, base + 23),
+            )
+        )  # fmt: skip
+    started = time.perf_counter()
+    page = render(Result(text, attributions=attributions, speakers=[ann]))
+    assert time.perf_counter() - started < 5
+    assert page.count('data-role="quote"') == 3000
 
 
 def test_many_speakers_get_distinct_colours() -> None:
