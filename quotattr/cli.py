@@ -374,8 +374,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         extractor = _load_extractor(args)
         if extractor is None:
             return EXIT_MODELS
-        args_for_corpus = argparse.Namespace(**{**vars(args), "input_format": args.input_format})
-        inputs, _ = _corpus(args_for_corpus)
+        inputs, _ = _corpus(args)
         results = _ordered_results(inputs, extractor, args.batch_size, args.n_process, args.timeout)
     failures: list[tuple[str, str]] = []
 
@@ -391,9 +390,9 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist(rows), args.output) if rows else pq.write_table(
-            pa.table({c: pa.array([], pa.string()) for c in SOURCE_COLUMNS}), args.output
-        )
+        types = {c: pa.int64() for c in ("documents", "attributions", "direct", "indirect", "mixed")}
+        schema = pa.schema([(c, types.get(c, pa.string())) for c in SOURCE_COLUMNS])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), args.output)
     else:
         out_ctx, _ = _open_output(args, "table")
         with out_ctx as out:

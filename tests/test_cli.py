@@ -391,3 +391,10 @@ def test_html_and_sources(use_session_extractor, files, tmp_path, capsys) -> Non
     assert code == 0, err
     rows = _jsonl(out)
     assert rows[0]["name"] == "Jane Doe" and rows[0]["direct"] == 1 and rows[0]["documents"] == 1
+    pq = pytest.importorskip("pyarrow.parquet")
+    target = tmp_path / "sources.parquet"
+    code, _, err = run(
+        ["sources", "--input-format", "results", "-f", "parquet", "-o", str(target), str(results)], capsys
+    )
+    assert code == 0, err
+    assert pq.read_table(target).to_pylist() == rows

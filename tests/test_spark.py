@@ -64,7 +64,7 @@ def test_spark_rows_equal_pipe_and_a_bad_document_loses_nothing(spark, extractor
 
     rows_in = [*DOCS, ("null-text", None), (None, "An id is missing here, the mayor said.")]
     frame = spark.createDataFrame(rows_in, "id string, text string").repartition(2)
-    found = extract(frame, arrow_batch_size=3, batch_size=2)
+    found = extract(frame, arrow_batch_size=3, batch_size=2, timeout=300)  # the SIGALRM limit works in a worker
     try:
         got = [r.asDict() for r in found.attributions.collect()]
         got_speakers = [r.asDict() for r in found.speakers.collect()]
