@@ -255,8 +255,9 @@ class SpeakerResolver:
                 cl = self.cluster_for_entity(person)
                 return MentionResolution(cl, CONFIDENCE[Resolution.NOMINAL], Resolution.NOMINAL)
         description = text
+        kind = SpeakerKind.DOCUMENT if pm.kind is SpeakerKind.DOCUMENT else SpeakerKind.UNNAMED
         cl = self.cluster_for_key(
-            SpeakerKind.UNNAMED,
+            kind,
             description,
             name=description or None,
             title=pm.title,

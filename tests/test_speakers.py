@@ -218,3 +218,13 @@ def test_a_persons_document_speaks_for_them(extractor: Any) -> None:
     )
     a = _only(r)
     assert a.speaker is not None and a.speaker.name == "Cecilia Moreau"
+
+
+def test_a_report_goes_on_after_a_mid_sentence_frame(extractor: Any) -> None:
+    r = extractor(
+        "Dr. Robert Strand is the province's chief medical officer. The pills have a limited set of uses, "
+        "he says, and are mostly meant to be taken only for a short time."
+    )
+    a = _only(r)
+    assert len(a.content) == 2 and a.content[1].text.startswith("and are mostly meant")
+    assert a.speaker is not None and a.speaker.name == "Robert Strand"

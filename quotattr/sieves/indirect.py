@@ -709,9 +709,14 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     stop = next((x for x in range(after + 1, sent[1]) if view.words[x].text == ","), sent[1])
     tail = [x for x in range(after, stop) if view.words[x].upos != "PUNCT"]
     has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1))
-    if after < sent[1] and view.words[after].text == "," and tail:
+    if after < sent[1] and view.words[after].text in (",", ";") and tail:
         rest = (after + 1, sent[1] - 1)
-        if any(view.words[x].upos in ("VERB", "AUX") for x in range(*rest)) and not has_verb:
+        rest_has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(*rest))
+        if rest_has_verb and not has_verb:
+            return (first, last), rest
+        if rest_has_verb and view.words[after + 1].upos == "CCONJ" and own_subject and _frames_alone(view, cue, sent):
+            # "The drugs have a limited set of uses, he says, and are mostly meant to be taken short
+            # term.": the report goes on after the frame
             return (first, last), rest
     if view.words[lead].xpos in ("VBG", "VBN", "TO") and view.words[lead].head == cue:
         return None  # "Campaigning against X in 2012, he mentioned …": an adverbial phrase
