@@ -228,3 +228,19 @@ def test_a_report_goes_on_after_a_mid_sentence_frame(extractor: Any) -> None:
     a = _only(r)
     assert len(a.content) == 2 and a.content[1].text.startswith("and are mostly meant")
     assert a.speaker is not None and a.speaker.name == "Robert Strand"
+
+
+def test_a_signed_pull_quote_is_the_signers(extractor: Any) -> None:
+    r = extractor(
+        "Nadia Farouk arrived in Halifax in 2016 with her two children.\n\n"
+        "I had no language and no family here. But every morning I went to class. Nadia Farouk\n\n"
+        "She now works as a translator."
+    )
+    pulls = [a for a in r.attributions if a.sieve == "pull_quote"]
+    assert len(pulls) == 1
+    assert pulls[0].text == "I had no language and no family here. But every morning I went to class."
+    assert pulls[0].speaker is not None and pulls[0].speaker.name == "Nadia Farouk"
+    r = extractor(
+        "Protesters gathered at the legislature on Monday.\n\nThe crowd outside the building. Photo by Jane Smith"
+    )
+    assert not [a for a in r.attributions if a.sieve == "pull_quote"]

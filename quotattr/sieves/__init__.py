@@ -19,6 +19,8 @@ nominal            Trump's claim that … / his warning that … (a reporting no
 according_to       … according to X (front, middle or end of the sentence) / According to X, “…”
 continuation       “…,” X said. “…” (same paragraph) / a following quote paragraph with no cue
 unattributed       sentence-level direct quotes no rule could attribute (speaker None)
+pull_quote         a paragraph of first-person speech signed with a name, no quote marks: "I had no
+                   language and no family here. Fouzia Al Hashish"
 =================  ===============================================================================
 """
 
@@ -130,6 +132,7 @@ def _order() -> list[tuple[str, Sieve]]:
     import quotattr.sieves.continuation as continuation
     import quotattr.sieves.direct as direct
     import quotattr.sieves.indirect as indirect
+    import quotattr.sieves.pullquote as pullquote
     import quotattr.sieves.transcript as transcript
 
     return [
@@ -142,6 +145,7 @@ def _order() -> list[tuple[str, Sieve]]:
         ("according_to", according.according_to),
         ("continuation", continuation.continuation),
         ("unattributed", continuation.unattributed),
+        ("pull_quote", pullquote.pull_quotes),
     ]
 
 
