@@ -161,7 +161,10 @@ def attribute(
     for c in cands:
         root = _root(c)
         res = resolved.get(root.mention) if root.mention is not None else None
-        if res is None or res.cluster is None:
+        if res is None and root.mention is None and c.quote is not None and c.sieve == "unattributed":
+            # a quote with no cue at all: the person the passage is about, when one clearly is
+            per_cand.append(resolver.context_speaker(c.start))
+        elif res is None or res.cluster is None:
             per_cand.append(MentionResolution(None, None, None))
         elif root is not c:
             per_cand.append(resolver.inherit(res, root.end, c.start))

@@ -65,6 +65,7 @@ class Resolution(str, enum.Enum):
     PRONOUN = "pronoun"  #: a pronoun with one plausible antecedent
     PRONOUN_AMBIGUOUS = "pronoun-ambiguous"  #: a pronoun with competing antecedents
     INHERITED = "inherited"  #: a follow-on quote with no cue of its own
+    CONTEXT = "context"  #: a quote with no cue: the person the passage is clearly about
     DESCRIPTION = "description"  #: an unnamed source kept as described ("a source familiar with …")
     UNRESOLVED = "unresolved"  #: a mention that could not be tied to anyone ("he" with no antecedent)
 

@@ -47,6 +47,7 @@ CONFIDENCE: dict[Resolution, float] = {
     Resolution.PRONOUN: 0.85,
     Resolution.PRONOUN_AMBIGUOUS: 0.55,
     Resolution.INHERITED: 0.8,
+    Resolution.CONTEXT: 0.45,
     Resolution.DESCRIPTION: 0.9,
     Resolution.UNRESOLVED: 0.2,
 }
@@ -150,6 +151,22 @@ class SpeakerResolver:
         cl = self.cluster_for_entity(latest[1])
         cl.mentions.append(Span.of(self.view.text, latest[0].start, latest[0].end))
         return MentionResolution(cl, CONFIDENCE[Resolution.PRONOUN_AMBIGUOUS], Resolution.INHERITED)
+
+    def context_speaker(self, start: int) -> MentionResolution:
+        """The speaker of a quote with no cue and nothing to inherit from: the most salient person at
+        ``start`` when no other comes close (a feature's quote paragraph after a paragraph about its
+        subject), at a low confidence; none otherwise."""
+        word = self.view.first_word_from(start)
+        if word >= len(self.view.words):
+            return MentionResolution(None, None, None)
+        scored = salience(self.view, self.table.persons, word, None)
+        if not scored or (len(scored) > 1 and scored[1][0] >= AMBIGUITY_RATIO * scored[0][0]):
+            return MentionResolution(None, None, None)
+        entity = scored[0][1]
+        cl = self.cluster_for_entity(entity)
+        latest = max((m for m in entity.mentions if m.start < start), key=lambda m: m.start)
+        cl.mentions.append(Span.of(self.view.text, latest.start, latest.end))
+        return MentionResolution(cl, CONFIDENCE[Resolution.CONTEXT], Resolution.CONTEXT)
 
     # -- one phrase ------------------------------------------------------------------------------
 

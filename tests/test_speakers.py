@@ -244,3 +244,14 @@ def test_a_signed_pull_quote_is_the_signers(extractor: Any) -> None:
         "Protesters gathered at the legislature on Monday.\n\nThe crowd outside the building. Photo by Jane Smith"
     )
     assert not [a for a in r.attributions if a.sieve == "pull_quote"]
+
+
+def test_a_quote_with_no_cue_goes_to_the_person_the_passage_is_about(extractor: Any) -> None:
+    r = extractor(
+        "Dr. Helen Marsh has treated addiction in the valley for twenty years. Early on, she lost patients "
+        "to overdoses.\n\n"
+        "“When somebody dies, especially somebody young, you tend to remember that for a very long time.”"
+    )
+    a = r.attributions[-1]
+    assert a.resolution is Resolution.CONTEXT and a.speaker is not None and a.speaker.name == "Helen Marsh"
+    assert a.speaker_confidence is not None and a.speaker_confidence < 0.5
