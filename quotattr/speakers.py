@@ -370,11 +370,15 @@ class SpeakerResolver:
         if org is None and definite_short and head in self.lex.org_heads:
             # "the union", "the ministry": the most recent organisation whose name has that head
             org = self._organization_with_head(head, pm.span.start)
+        if org is None and definite_short and head in self.lex.company_nouns:
+            # "Acme Corp. reported a loss. The company said …": the organisation last named
+            org = self._recent_organization(pm.span.start)
         if org is not None and pm.kind is SpeakerKind.ORGANIZATION:
             cl = self.cluster_for_entity(org)
             cl.absorb(attrs.evolve(pm, name=None))
             cl.name = cl.name or org.name
-            how = Resolution.NAME if org.name.lower() == name.lower() else Resolution.NOMINAL
+            same = org.name.lower() == name.lower() or (org.acronym or "").lower() == name.lower()
+            how = Resolution.NAME if same else Resolution.NOMINAL
             return MentionResolution(cl, CONFIDENCE[how] if how is Resolution.NOMINAL else 0.93, how)
         cl = self.cluster_for_key(pm.kind, name)
         cl.absorb(pm)

@@ -255,3 +255,15 @@ def test_a_quote_with_no_cue_goes_to_the_person_the_passage_is_about(extractor: 
     a = r.attributions[-1]
     assert a.resolution is Resolution.CONTEXT and a.speaker is not None and a.speaker.name == "Helen Marsh"
     assert a.speaker_confidence is not None and a.speaker_confidence < 0.5
+
+
+def test_short_forms_of_an_organisation_are_one_speaker(extractor: Any) -> None:
+    r = extractor(
+        "The Canadian Union of Public Employees (CUPE) rejected the offer. The union said members would "
+        "vote next week. CUPE said the vote was binding."
+    )
+    assert len(r.speakers) == 1
+    assert r.speakers[0].name == "Canadian Union of Public Employees"
+    assert r.speakers[0].kind is SpeakerKind.ORGANIZATION
+    r = extractor("Acme Corp. reported a loss on Tuesday. The company said it would cut 200 jobs.")
+    assert _only(r).speaker.name == "Acme Corp."

@@ -15,6 +15,9 @@ Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, 
   "she" does not resolve to a man
 - ``time_words.tsv``: words of time expressions ("Friday", "late August"), so that "A poll released
   Friday shows …" does not take "Friday" as its source
+- ``title_modifiers.tsv``: portfolio words that belong to the title after them ("Health Minister",
+  "Fire Chief"), not an organisation
+- ``company_nouns.tsv``: generic nouns that stand for the organisation last named ("the company")
 
 Extend them without editing the package::
 
@@ -82,6 +85,8 @@ class Lexicons:
     time_words: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
     #: words that join a title written right after them ("Health Minister", "Fire Chief")
     title_modifiers: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
+    #: generic nouns for the organisation last named ("the company", "the firm")
+    company_nouns: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -110,6 +115,7 @@ class Lexicons:
             nominal_cues={r[0].lower(): r[1].lower() for r in read_table(pick("nominal_cues.tsv"), 2)},
             time_words={r[0].lower() for r in read_table(pick("time_words.tsv"), 1)},
             title_modifiers={r[0].lower() for r in read_table(pick("title_modifiers.tsv"), 1)},
+            company_nouns={r[0].lower() for r in read_table(pick("company_nouns.tsv"), 1)},
         )
 
     def extend(
@@ -127,6 +133,7 @@ class Lexicons:
         nominal_cues: Mapping[str, str] | None = None,
         time_words: Iterable[str] = (),
         title_modifiers: Iterable[str] = (),
+        company_nouns: Iterable[str] = (),
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -142,6 +149,7 @@ class Lexicons:
             nominal_cues={**self.nominal_cues, **{k.lower(): v.lower() for k, v in (nominal_cues or {}).items()}},
             time_words=self.time_words | {w.lower() for w in time_words},
             title_modifiers=self.title_modifiers | {w.lower() for w in title_modifiers},
+            company_nouns=self.company_nouns | {w.lower() for w in company_nouns},
         )
 
     def abbreviations(self) -> frozenset[str]:
