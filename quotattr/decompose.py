@@ -39,10 +39,8 @@ POSSESSIVE_END = r"['’‘]s$"
 #: invisible characters that must never reach a name (zero-width space, soft hyphen, …)
 INVISIBLE = regex.compile(r"[\p{Cf}\u00ad]")
 _NAME_POSSESSOR = regex.compile(r"^(?:[\p{Lu}][\p{L}\p{N}.&-]*\s+){0,3}[\p{L}\p{N}.&-]+['’‘]s\s+(?=\p{Lu})")
-#: party-and-state tags and party names the NER takes for persons ("D-Mich.", "Democrat")
-_NOT_A_NAME = regex.compile(
-    r"^(?:[DRI]-[A-Z][\p{L}.]*|democrats?|republicans?|liberals?|conservatives?|tories|tory)$", regex.I
-)
+#: party-and-state tags the NER takes for persons ("D-Mich.", "R-Texas")
+_PARTY_TAG = regex.compile(r"^[DRI]-[A-Z][\p{L}.]*$")
 _EDGE = " ,;:-–—()[]\u00a0"
 ORG_ADPS = ("for", "of", "at", "from", "with", "in", "to")
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -307,11 +305,11 @@ def clean_name(text: str) -> str:
     return regex.sub(POSSESSIVE_END, "", text).strip()
 
 
-def is_name(text: str | None) -> bool:
+def is_name(text: str | None, lex: Lexicons) -> bool:
     """Could this be a person's name (capitalised, not a party tag like "D-Mich." or "Democrat")?"""
     if not text or not text[:1].isupper() or not any(c.isalpha() for c in text):
         return False
-    return _NOT_A_NAME.match(text) is None
+    return _PARTY_TAG.match(text) is None and text.lower() not in lex.not_names
 
 
 def title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]:

@@ -49,7 +49,6 @@ _EMBED = regex.compile(
     regex.MULTILINE,
 )
 _CREDIT = regex.compile(r"\((?:[^()\n/]{1,60})/(?:[^()\n]{1,60})\)")
-HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "mister": "male"}
 
 
 def name_tokens(name: str | None) -> list[str]:
@@ -219,8 +218,8 @@ def core_name(view: DocView, first: int, last: int, lex: Lexicons) -> tuple[int,
     while changed and first < last:
         changed = False
         w = words[first].text.lower().rstrip(".")
-        if w in HONORIFICS:
-            gender = HONORIFICS[w]
+        if _honorific(lex, w) is not None:
+            gender = _honorific(lex, w)
             first += 1
             changed = True
             while first < last and words[first].text == ".":
@@ -360,7 +359,7 @@ def _add_person(
     n_first, n_last, rank, hon_gender = core_name(view, first, last, lex)
     name = clean_name(view.text[words[n_first].start : words[n_last].end])
     tokens = name_tokens(name)
-    if not tokens or not is_name(name):
+    if not tokens or not is_name(name, lex):
         return
     start, end = words[n_first].start, words[n_last].end
     mention = EntityMention(
@@ -405,7 +404,7 @@ def _add_person(
         entity.set_field("organization", parsed.organization, phrase)
         entity.set_gender(_gender_word(lex, parsed.title), phrase)
         for k in range(left_first, n_first):
-            g = HONORIFICS.get(words[k].text.lower().rstrip("."))
+            g = _honorific(lex, words[k].text.lower().rstrip("."))
             if g is not None:
                 entity.set_gender(g, (words[k].start, words[k].end))
     else:
@@ -419,6 +418,14 @@ def _add_person(
         entity.add_role(title)
         entity.set_field("organization", org, span)
         entity.set_gender(_gender_word(lex, title), span)
+
+
+def _honorific(lex: Lexicons, word: str) -> str | None:
+    """The gender an honorific states ("mrs" → female): a rank of ``ranks.tsv`` that
+    ``gendered.tsv`` marks."""
+    if not any(r.lower().rstrip(".") == word for r in lex.ranks):
+        return None
+    return {"f": "female", "m": "male"}.get(lex.gendered.get(word, ""))
 
 
 def _gender_word(lex: Lexicons, title: str | None) -> str | None:

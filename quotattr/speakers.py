@@ -297,7 +297,7 @@ class SpeakerResolver:
             or w0.text.lower() in self.lex.titles
             or (first + 1 <= last and view.words[first + 1].text in ("'s", "’s"))
             or pm.kind is not SpeakerKind.PERSON
-            or not is_name(pm.name)
+            or not is_name(pm.name, self.lex)
         )
         if not descriptive:
             return None

@@ -18,6 +18,7 @@ Each file in ``quotattr/lexicons/data/`` is one entry per line, ``#`` comments, 
 - ``title_modifiers.tsv``: portfolio words that belong to the title after them ("Health Minister",
   "Fire Chief"), not an organisation
 - ``company_nouns.tsv``: generic nouns that stand for the organisation last named ("the company")
+- ``not_names.tsv``: words the NER takes for a person that name no one ("Democrat")
 
 Extend them without editing the package::
 
@@ -87,6 +88,8 @@ class Lexicons:
     title_modifiers: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
     #: generic nouns for the organisation last named ("the company", "the firm")
     company_nouns: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
+    #: words the NER takes for persons that name none ("Democrat")
+    not_names: frozenset[str] = attrs.field(converter=_freeze_set, factory=frozenset)
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -116,6 +119,7 @@ class Lexicons:
             time_words={r[0].lower() for r in read_table(pick("time_words.tsv"), 1)},
             title_modifiers={r[0].lower() for r in read_table(pick("title_modifiers.tsv"), 1)},
             company_nouns={r[0].lower() for r in read_table(pick("company_nouns.tsv"), 1)},
+            not_names={r[0].lower() for r in read_table(pick("not_names.tsv"), 1)},
         )
 
     def extend(
@@ -134,6 +138,7 @@ class Lexicons:
         time_words: Iterable[str] = (),
         title_modifiers: Iterable[str] = (),
         company_nouns: Iterable[str] = (),
+        not_names: Iterable[str] = (),
     ) -> Lexicons:
         """A copy with entries added (or, for the mappings, replaced)."""
         return Lexicons(
@@ -150,6 +155,7 @@ class Lexicons:
             time_words=self.time_words | {w.lower() for w in time_words},
             title_modifiers=self.title_modifiers | {w.lower() for w in title_modifiers},
             company_nouns=self.company_nouns | {w.lower() for w in company_nouns},
+            not_names=self.not_names | {w.lower() for w in not_names},
         )
 
     def abbreviations(self) -> frozenset[str]:
