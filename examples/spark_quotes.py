@@ -52,13 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     elif source.endswith((".jsonl", ".ndjson", ".json")):
         docs = spark.read.json(source).select(F.col(args.id_col).alias("id"), F.col(args.text_col).alias("text"))
     else:
-        docs = (
-            spark.read.option("wholetext", True)
-            .option("recursiveFileLookup", True)
-            .option("pathGlobFilter", args.glob)
-            .text(source)
-            .select(F.col("_metadata.file_path").alias("id"), F.col("value").alias("text"))
-        )
+        # keyword arguments, not .option(...): text() would reset wholetext to its default (one row per line)
+        whole = spark.read.text(source, wholetext=True, recursiveFileLookup=True, pathGlobFilter=args.glob)
+        docs = whole.select(F.col("_metadata.file_path").alias("id"), F.col("value").alias("text"))
     partitions = args.partitions or 2 * spark.sparkContext.defaultParallelism
     docs = docs.repartition(partitions)
 
