@@ -405,6 +405,9 @@ def _add_person(
         entity.set_gender(_gender_word(lex, parsed.title), phrase)
         for k in range(left_first, n_first):
             g = _honorific(lex, words[k].text.lower().rstrip("."))
+            if g is None and words[k].text[:1].islower():
+                # a gendered noun right before the name: "husband Mohammad Al Mnajer", "wife Fouzia"
+                g = {"f": "female", "m": "male"}.get(lex.gendered.get(words[k].text.lower(), ""))
             if g is not None:
                 entity.set_gender(g, (words[k].start, words[k].end))
     else:

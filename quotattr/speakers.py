@@ -24,7 +24,7 @@ import regex
 
 from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, resolve_pronouns, salience
 from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, is_name, parse_mention
-from quotattr.document import DocView
+from quotattr.document import PERSON_TYPES, DocView
 from quotattr.entities import DocEntity, EntityMention, EntityTable, name_tokens
 from quotattr.lexicons import Lexicons
 from quotattr.model import Gender, Resolution, Span, Speaker, SpeakerKind
@@ -328,12 +328,39 @@ class SpeakerResolver:
             w = view.words[k]
             if w.text == "," and (k - 1 in ends or (k - 2 in ends and view.words[k - 1].text in ("'s", "’s"))):
                 return ends.get(k - 1) or ends.get(k - 2)
+            if w.text == "," and k - 2 >= floor and self._opens_with_name(k - 1):
+                # a name the NER missed, opening the clause: "…,” Guenther Schuh, e.GO’s founder …, said"
+                run = self._name_run_ending(k - 1)
+                pm = parse_mention(view, run[0], run[1], self.lex)
+                if pm.kind is SpeakerKind.PERSON and pm.name and is_name(pm.name, self.lex):
+                    return self.table.person_named(name_tokens(pm.name)) or _add_entity(self.table, view, pm)
             if k in ends or is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
                 return None
             if w.upos == "AUX" or (w.upos == "VERB" and w.xpos not in ("VBN", "VBG")):
                 return None
             k -= 1
         return None
+
+    def _name_run_ending(self, last: int) -> tuple[int, int]:
+        k = last
+        while k - 1 >= 0 and self.view.words[k - 1].upos == "PROPN" and self.view.words[k - 1].text[:1].isupper():
+            k -= 1
+        return k, last
+
+    def _opens_with_name(self, last: int) -> bool:
+        """Is there a run of two to four capitalised proper nouns ending at ``last`` that opens its clause
+        (sentence start, or right after a closing quote mark and comma) and no entity calls a place or
+        an organisation?"""
+        view = self.view
+        if view.words[last].upos != "PROPN":
+            return False
+        a, b = self._name_run_ending(last)
+        if not 2 <= b - a + 1 <= 4 or not all(view.words[j].text[:1].isupper() for j in range(a, b + 1)):
+            return False
+        if any(ent.type not in PERSON_TYPES and ent.first <= b and a <= ent.last for ent in view.entities):
+            return False
+        prev = a - 1
+        return prev < view.sentences[view.words[a].sent][0] or is_quote_char(view.words[prev].text)
 
     def _denotes_person(self, pm: ParsedMention) -> bool:
         """Does a role phrase name one person ("the mayor", "the 34-year-old", "the spokeswoman")?"""
