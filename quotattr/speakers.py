@@ -48,7 +48,7 @@ CONFIDENCE: dict[Resolution, float] = {
     Resolution.PRONOUN_AMBIGUOUS: 0.55,
     Resolution.INHERITED: 0.8,
     Resolution.CONTEXT: 0.45,
-    Resolution.DESCRIPTION: 0.9,
+    Resolution.DESCRIPTION: 0.75,
     Resolution.UNRESOLVED: 0.2,
 }
 #: a single word no earlier or later full name explains ("Khafaji" alone)
