@@ -59,6 +59,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Extractor(join_continuations=...): “A,” X said. “B.” as one attribution; auto = on for PolNeAR "
         "(its convention), off for quotattr gold (the seed's convention)",
     )
+    p.add_argument(
+        "--learned",
+        default="auto",
+        choices=("auto", "on", "off"),
+        help="the learned sieve's additions (cue class 'learned': beliefs, intentions, what the rules miss); "
+        "auto = on for PolNeAR (its broad notion of attribution), off for quotattr gold (quotes)",
+    )
     p.add_argument("--bulk", type=int, default=8, help="documents per stanza call (bulk_process); default 8")
     p.add_argument(
         "--batch-sizes",
@@ -287,6 +294,12 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
         options: dict[str, Any] = {}
         if "join_continuations" in inspect.signature(Extractor).parameters:
             options["join_continuations"] = join
+        restore_lexicons = None
+        if args.learned == "on" or (args.learned == "auto" and fmt == "polnear"):
+            from quotattr.lexicons import Lexicons
+
+            base = Lexicons.default()
+            options["lexicons"] = base.extend(cue_classes=base.cue_classes | {"learned"})
         if extractor is None:
             extractor = Extractor(
                 models=args.models,
@@ -294,9 +307,13 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
                 batch_sizes=_batch_sizes(args.batch_sizes),
                 **options,
             )
-        elif "join_continuations" in options and hasattr(extractor, "join_continuations"):
-            extractor.join_continuations = join  # a reused (test) extractor: same setting as a fresh one
-        report["extractor_options"] = options
+        else:
+            if "join_continuations" in options and hasattr(extractor, "join_continuations"):
+                extractor.join_continuations = join  # a reused (test) extractor: same setting as a fresh one
+            if "lexicons" in options:
+                restore_lexicons = extractor.lexicons  # put back after the corpus run
+                extractor.lexicons = options["lexicons"]
+        report["extractor_options"] = {k: (sorted(v.cue_classes) if k == "lexicons" else v) for k, v in options.items()}
         load_s = time.perf_counter() - t0
         report["model_set"] = extractor.model_set.describe()
         _log(f"pipeline loaded in {load_s:.1f} s")
@@ -306,6 +323,8 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
             extractor, [(d.doc_id, d.text) for d in docs], bulk=args.bulk, show_progress=show
         )
         predictions = results
+        if restore_lexicons is not None:
+            extractor.lexicons = restore_lexicons
         settings = speed.pipeline_settings(extractor.nlp)
         settings["bulk"] = args.bulk
         report["speed"] = {

@@ -21,6 +21,10 @@ continuation       “…,” X said. “…” (same paragraph) / a following q
 unattributed       sentence-level direct quotes no rule could attribute (speaker None)
 pull_quote         a paragraph of first-person speech signed with a name, no quote marks: "I had no
                    language and no family here. Fouzia Al Hashish"
+learned            re-bounds the content (and speaker phrase) of the reported speech found above
+                   with the learned role tagger (quotattr.learned); with the cue class "learned"
+                   on, also adds what the rules miss (beliefs, intentions, nominal cues, polls)
+                   where no rule candidate overlaps the content or uses the cue
 =================  ===============================================================================
 """
 
@@ -132,6 +136,7 @@ def _order() -> list[tuple[str, Sieve]]:
     import quotattr.sieves.continuation as continuation
     import quotattr.sieves.direct as direct
     import quotattr.sieves.indirect as indirect
+    import quotattr.sieves.learned as learned
     import quotattr.sieves.pullquote as pullquote
     import quotattr.sieves.transcript as transcript
 
@@ -146,6 +151,7 @@ def _order() -> list[tuple[str, Sieve]]:
         ("continuation", continuation.continuation),
         ("unattributed", continuation.unattributed),
         ("pull_quote", pullquote.pull_quotes),
+        ("learned", learned.learned),
     ]
 
 

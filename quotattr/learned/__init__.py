@@ -1,0 +1,205 @@
+"""The learned attribution tagger: proposes cue / source / content spans the rule sieves miss.
+
+Two small BiLSTM taggers over stanza's own annotations (:mod:`quotattr.learned.features`):
+
+- the *cue* tagger marks attribution cues in each sentence ("said", "his claim", "according to",
+  "believes", "a poll … shows");
+- the *role* tagger reads the sentences around one cue, with each word's place relative to the cue
+  in the dependency tree, and marks that cue's source and content.
+
+The weights (``data/attr.pt``) were trained on PolNeAR train by :mod:`quotattr.models.attrtrain`;
+``data/manifest.json`` holds the file's SHA-256, checked before ``torch.load``, the vocabularies'
+sizes and the dev scores. See docs/models.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from quotattr.document import DocView
+from quotattr.learned.features import cue_anchor, role_features, role_window, word_features
+from quotattr.lexicons import Lexicons
+from quotattr.quotes import QuoteSpan
+
+__all__ = [
+    "DATA_DIR",
+    "AttrModel",
+    "LearnedModelError",
+    "Proposal",
+    "load_model",
+    "propose",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MODEL_NAME = "attr.pt"
+_LOCK = threading.Lock()
+_CACHE: dict[str, AttrModel] = {}
+
+
+class LearnedModelError(RuntimeError):
+    """The learned model file is missing or does not match its manifest's SHA-256."""
+
+
+@attrs.frozen(slots=True)
+class Proposal:
+    """One attribution proposed by the taggers, in global word indices (inclusive ranges)."""
+
+    cue: tuple[int, ...]  #: the cue's words
+    anchor: int  #: the cue word whose head lies outside the cue
+    cue_score: float  #: mean probability of the cue's tags
+    source: tuple[int, int] | None
+    content: tuple[tuple[int, int], ...]
+    role_score: float  #: mean probability of the content's tags
+
+
+class AttrModel:
+    """Both taggers with their vocabularies (loaded from a checkpoint dict)."""
+
+    def __init__(self, ckpt: dict[str, Any]) -> None:
+        import torch
+
+        from quotattr.learned.tagger import CUE_TAGS, ROLE_TAGS, Tagger, Vocab
+
+        cfg = ckpt["config"]
+        self.config: dict[str, Any] = cfg
+        self.word_vocabs = [Vocab(v) for v in ckpt["word_vocabs"]]
+        self.role_vocabs = [Vocab(v) for v in ckpt["role_vocabs"]]
+        wsizes = [len(v) for v in self.word_vocabs]
+        rsizes = [len(v) for v in self.role_vocabs]
+        self.cue = Tagger(wsizes, cfg["word_dims"], cfg["hidden"], len(CUE_TAGS))
+        self.role = Tagger(wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], cfg["hidden"], len(ROLE_TAGS))
+        self.cue.load_state_dict({k: v.float() for k, v in ckpt["cue"].items()})
+        self.role.load_state_dict({k: v.float() for k, v in ckpt["role"].items()})
+        self.cue.eval()
+        self.role.eval()
+        self._torch = torch
+
+    def encode_words(self, rows: Sequence[tuple[str, ...]]) -> list[list[int]]:
+        return [[v.id(s) for v, s in zip(self.word_vocabs, r, strict=True)] for r in rows]
+
+    def encode_roles(self, rows: Sequence[tuple[str, ...]]) -> list[list[int]]:
+        return [[v.id(s) for v, s in zip(self.role_vocabs, r, strict=True)] for r in rows]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_model(directory: Path | None = None) -> AttrModel:
+    """The verified model in ``directory`` (the package's by default), loaded once per process."""
+    import torch
+
+    d = directory or DATA_DIR
+    key = str(d)
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        manifest_path = d / "manifest.json"
+        path = d / MODEL_NAME
+        if not manifest_path.is_file() or not path.is_file():
+            raise LearnedModelError(f"learned attribution model missing in {d}")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        want = manifest["files"][MODEL_NAME]["sha256"]
+        got = sha256_file(path)
+        if got != want:
+            raise LearnedModelError(f"{path}: SHA-256 {got} does not match the manifest's {want}")
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        model = AttrModel(ckpt)
+        _CACHE[key] = model
+        return model
+
+
+def _batch(model: AttrModel, seqs: Sequence[list[list[int]]]) -> tuple[Any, Any]:
+    torch = model._torch
+    n = max(len(s) for s in seqs)
+    f = len(seqs[0][0])
+    x = torch.zeros((len(seqs), n, f), dtype=torch.long)
+    for b, s in enumerate(seqs):
+        x[b, : len(s)] = torch.tensor(s, dtype=torch.long)
+    return x, torch.tensor([len(s) for s in seqs], dtype=torch.long)
+
+
+def _logprobs(tagger: Any, model: AttrModel, seqs: Sequence[list[list[int]]]) -> list[list[list[float]]]:
+    torch = model._torch
+    out: list[list[list[float]]] = [[] for _ in seqs]
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))  # little padding per batch
+    with torch.inference_mode():
+        for k in range(0, len(order), 64):
+            idx = order[k : k + 64]
+            x, lengths = _batch(model, [seqs[i] for i in idx])
+            lp = torch.log_softmax(tagger(x, lengths), dim=-1)
+            for b, i in enumerate(idx):
+                out[i] = lp[b, : len(seqs[i])].tolist()
+    return out
+
+
+def propose(
+    view: DocView,
+    lex: Lexicons,
+    quotes: Sequence[QuoteSpan],
+    model: AttrModel,
+    *,
+    sentences: Sequence[int] | None = None,
+    extra_cues: Sequence[tuple[int, ...]] = (),
+) -> list[Proposal]:
+    """Cues the cue tagger finds in ``sentences`` (all by default), plus ``extra_cues``, each with the
+    source and content the role tagger gives it."""
+    import math
+
+    from quotattr.learned.tagger import CUE_TAGS, ROLE_TAGS, decode_bio, spans_of
+
+    if not view.words:
+        return []
+    rows = word_features(view, lex, quotes)
+    ids = model.encode_words(rows)
+    sents = list(range(len(view.sentences))) if sentences is None else list(sentences)
+    sents = [s for s in sents if view.sentences[s][1] > view.sentences[s][0]]
+    cues: list[tuple[tuple[int, ...], float]] = []
+    if sents:
+        seqs = [ids[view.sentences[s][0] : view.sentences[s][1]] for s in sents]
+        for s, lp in zip(sents, _logprobs(model.cue, model, seqs), strict=True):
+            first = view.sentences[s][0]
+            labels = decode_bio(lp, CUE_TAGS)
+            for a, b in spans_of(labels).get("CUE", []):
+                score = sum(math.exp(lp[t][CUE_TAGS.index(labels[t])]) for t in range(a, b + 1)) / (b - a + 1)
+                cues.append((tuple(range(first + a, first + b + 1)), score))
+    seen = {c for c, _ in cues}
+    cues.extend((c, 1.0) for c in extra_cues if c not in seen)
+    if not cues:
+        return []
+    windows: list[range] = []
+    role_seqs: list[list[list[int]]] = []
+    anchors: list[int] = []
+    for words, _ in cues:
+        anchor = cue_anchor(view, words)
+        window = role_window(view, anchor)
+        rfeats = model.encode_roles(role_features(view, anchor, words, window))
+        role_seqs.append([w + r for w, r in zip(ids[window.start : window.stop], rfeats, strict=True)])
+        windows.append(window)
+        anchors.append(anchor)
+    out: list[Proposal] = []
+    for (words, cscore), anchor, window, lp in zip(
+        cues, anchors, windows, _logprobs(model.role, model, role_seqs), strict=True
+    ):
+        labels = decode_bio(lp, ROLE_TAGS)
+        spans = spans_of(labels)
+        contents = [(window.start + a, window.start + b) for a, b in spans.get("CON", [])]
+        if not contents:
+            continue
+        con_pos = [t for a, b in spans.get("CON", []) for t in range(a, b + 1)]
+        rscore = sum(math.exp(lp[t][ROLE_TAGS.index(labels[t])]) for t in con_pos) / len(con_pos)
+        sources = [(window.start + a, window.start + b) for a, b in spans.get("SRC", [])]
+        source = min(sources, key=lambda r: min(abs(r[0] - anchor), abs(r[1] - anchor))) if sources else None
+        out.append(Proposal(words, anchor, cscore, source, tuple(contents), rscore))
+    return out

@@ -1,0 +1,148 @@
+"""The learned sieve: what the rules miss, proposed by the taggers of :mod:`quotattr.learned`.
+
+It runs after every rule sieve and adds a learned attribution only where no rule attribution
+overlaps its content or uses its cue, so the rules keep what they do best (direct quotes, quote-mark
+handling, speaker phrases). A proposal needs a confident cue and a confident content; its speaker
+mention is the learned source span, resolved like any other mention.
+
+>>> # "Her claim that the budget was balanced drew ridicule."  → content "the budget was balanced",
+>>> # cue "claim", source "Her" (a nominal cue with no rule for its owner's form)
+"""
+
+from __future__ import annotations
+
+from quotattr.learned import LearnedModelError, Proposal, load_model, propose
+from quotattr.model import QuoteKind
+from quotattr.sieves import Candidate, Context
+
+__all__ = ["LEARNED_CLASS", "MIN_CONTENT_SCORE", "MIN_CUE_SCORE", "learned"]
+
+#: the cue class that turns the learned additions on (off by default: PolNeAR's broad notion of
+#: attribution — beliefs, intentions, the objects of criticism — is not what most users call a quote)
+LEARNED_CLASS = "learned"
+#: the least mean tag probability of a proposal's cue and of its content
+MIN_CUE_SCORE = 0.6
+MIN_CONTENT_SCORE = 0.6
+#: rule sieves whose reported-speech content the role tagger may re-bound, and the least content score
+REFINE_CONTENT = True
+REFINE_SOURCE = True
+REFINED_SIEVES = frozenset({"indirect", "nominal", "according_to", "characterize"})
+MIN_REFINE_SCORE = 0.5
+#: the confidence of a learned attribution is this times its cue and content scores
+CONFIDENCE_SCALE = 0.6
+_EDGE = frozenset(".,;:—–-()\"'“”‘’")
+
+
+def learned(ctx: Context) -> list[Candidate]:
+    """Learned attributions that no rule candidate overlaps (none where the model is absent).
+
+    With :data:`REFINE_CONTENT`, the content of a rule's reported-speech candidate is also replaced by
+    the role tagger's content for the same cue where the two overlap: the rule found the report, the
+    tagger knows PolNeAR's boundaries (trailing adverbials, coordinated clauses, "to"-infinitives).
+    """
+    try:
+        model = load_model()
+    except LearnedModelError:
+        return []
+    view = ctx.view
+    quotes = sorted([*ctx.quotes, *ctx.fragments], key=lambda q: q.start)
+    body = [
+        k
+        for k, (a, b) in enumerate(view.sentences)
+        if b > a and ctx.in_body(view.words[a].start) and not _quoted(ctx, a, b - 1)
+    ]
+    refine: dict[tuple[int, ...], Candidate] = {}
+    if REFINE_CONTENT:
+        for c in ctx.found:
+            if c.sieve in REFINED_SIEVES and c.kind is not QuoteKind.DIRECT and c.cue is not None:
+                cue_words = tuple(view.words_in(*c.cue))
+                if cue_words:
+                    refine[cue_words] = c
+    used_cues = set(ctx.claimed_cues) | {c.cue_word for c in ctx.found if c.cue_word is not None}
+    taken = [(a, b) for c in ctx.found for a, b in c.content]
+    if LEARNED_CLASS not in ctx.lex.cue_classes:
+        body = []  # additions are opt-in: only the rule candidates are re-bounded
+    out: list[Candidate] = []
+    for p in propose(view, ctx.lex, quotes, model, sentences=body, extra_cues=list(refine)):
+        rule = refine.get(p.cue)
+        if rule is not None:
+            _refine(ctx, rule, p)
+            continue
+        cand = _candidate(ctx, p)
+        if cand is None or any(w in used_cues for w in p.cue):
+            continue
+        if any(a < e and s < b for s, e in cand.content for a, b in taken):
+            continue
+        out.append(cand)
+        taken.extend(cand.content)
+        used_cues.update(p.cue)
+    return out
+
+
+def _refine(ctx: Context, rule: Candidate, p: Proposal) -> None:
+    """Give ``rule`` the tagger's content for its cue where that overlaps the rule's own."""
+    if p.role_score < MIN_REFINE_SCORE:
+        return
+    parts = _parts(ctx, p)
+    if not parts or not any(a < e and s < b for s, e in parts for a, b in rule.content):
+        return
+    if any(ctx.in_direct_quote(a) is not None for a, _ in parts):
+        return
+    rule.content[:] = parts
+    if REFINE_SOURCE and p.source is not None and rule.mention is not None:
+        a, b = rule.mention
+        if a <= p.source[1] and p.source[0] <= b:
+            rule.mention = p.source
+
+
+def _quoted(ctx: Context, first: int, last: int) -> bool:
+    """The whole sentence lies inside one direct quote (the rules own it)."""
+    q = ctx.in_direct_quote(ctx.view.words[first].start)
+    return q is not None and q is ctx.in_direct_quote(ctx.view.words[last].end - 1)
+
+
+def _trim(ctx: Context, first: int, last: int) -> tuple[int, int] | None:
+    words = ctx.view.words
+    while first <= last and words[first].text in _EDGE:
+        first += 1
+    while last >= first and words[last].text in _EDGE:
+        last -= 1
+    return (first, last) if first <= last else None
+
+
+def _parts(ctx: Context, p: Proposal) -> list[tuple[int, int]]:
+    words = ctx.view.words
+    parts: list[tuple[int, int]] = []
+    for a, b in p.content:
+        r = _trim(ctx, a, b)
+        if r is not None:
+            parts.append((words[r[0]].start, words[r[1]].end))
+    return parts
+
+
+def _candidate(ctx: Context, p: Proposal) -> Candidate | None:
+    if p.cue_score < MIN_CUE_SCORE or p.role_score < MIN_CONTENT_SCORE:
+        return None
+    view = ctx.view
+    words = view.words
+    cue_start, cue_end = words[p.cue[0]].start, words[p.cue[-1]].end
+    if ctx.in_verbatim(cue_start) or not ctx.in_body(cue_start):
+        return None
+    parts = _parts(ctx, p)
+    if not parts:
+        return None
+    direct = ctx.in_direct_quote(parts[0][0])
+    if direct is not None:
+        return None  # a direct quote: the direct sieves own it
+    mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in parts)
+    return Candidate(
+        content=parts,
+        kind=QuoteKind.MIXED if mixed else QuoteKind.INDIRECT,
+        sieve="learned",
+        confidence=round(CONFIDENCE_SCALE * p.cue_score * p.role_score, 3),
+        sentence=words[p.anchor].sent,
+        cue=(cue_start, cue_end),
+        cue_lemma=words[p.anchor].lemma.lower(),
+        cue_word=p.anchor,
+        mention=p.source,
+    )
