@@ -95,9 +95,28 @@ def test_learned_additions_are_opt_in(extractor) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.pipeline
+def test_learned_class_re_bounds_reported_speech_to_polnear_conventions(extractor) -> None:  # type: ignore[no-untyped-def]
+    from quotattr.attribute import attribute
+    from quotattr.sieves.learned import LEARNED_CLASS
+
+    text = "Governor Paul Hayes said that the state would hire 500 new teachers next year."
+    doc = extractor.annotate(text)
+    broad = extractor.lexicons.extend(cue_classes=extractor.lexicons.cue_classes | {LEARNED_CLASS})
+    (a,) = attribute(doc, broad, text=text).attributions
+    assert a.sieve == "indirect"  # the rule found it; the tagger may only move its boundaries
+    assert a.content[0].text.startswith("the state would hire 500 new teachers")  # never a leading "that"
+    assert a.mention is not None and "Paul Hayes" in a.mention.text
+
+
+@pytest.mark.pipeline
 def test_learned_sieve_leaves_direct_quotes_to_the_rules(extractor) -> None:  # type: ignore[no-untyped-def]
+    from quotattr.attribute import attribute
+    from quotattr.sieves.learned import LEARNED_CLASS
+
     text = "“We will rebuild the pier before winter,” Mayor Lena Ortiz told reporters on Friday."
-    result = extractor(text)
-    assert [a.sieve for a in result.attributions] == ["direct_trailing"]
-    assert result.attributions[0].speaker is not None
-    assert result.attributions[0].speaker.name == "Lena Ortiz"
+    broad = extractor.lexicons.extend(cue_classes=extractor.lexicons.cue_classes | {LEARNED_CLASS})
+    for lex in (extractor.lexicons, broad):
+        result = attribute(extractor.annotate(text), lex, text=text)
+        assert [a.sieve for a in result.attributions] == ["direct_trailing"]
+        assert result.attributions[0].speaker is not None
+        assert result.attributions[0].speaker.name == "Lena Ortiz"

@@ -21,10 +21,10 @@ continuation       “…,” X said. “…” (same paragraph) / a following q
 unattributed       sentence-level direct quotes no rule could attribute (speaker None)
 pull_quote         a paragraph of first-person speech signed with a name, no quote marks: "I had no
                    language and no family here. Fouzia Al Hashish"
-learned            re-bounds the content (and speaker phrase) of the reported speech found above
-                   with the learned role tagger (quotattr.learned); with the cue class "learned"
-                   on, also adds what the rules miss (beliefs, intentions, nominal cues, polls)
-                   where no rule candidate overlaps the content or uses the cue
+learned            only with the cue class "learned" on (PolNeAR's conventions): re-bounds the
+                   reported speech found above with the learned role tagger (quotattr.learned) and
+                   adds what the rules miss (beliefs, intentions, nominal cues, polls) where no
+                   rule candidate overlaps the content or uses the cue
 =================  ===============================================================================
 """
 

@@ -1,12 +1,23 @@
-"""The learned sieve: what the rules miss, proposed by the taggers of :mod:`quotattr.learned`.
+"""The learned sieve: PolNeAR's broad attributions and boundaries, from :mod:`quotattr.learned`.
 
-It runs after every rule sieve and adds a learned attribution only where no rule attribution
-overlaps its content or uses its cue, so the rules keep what they do best (direct quotes, quote-mark
-handling, speaker phrases). A proposal needs a confident cue and a confident content; its speaker
-mention is the learned source span, resolved like any other mention.
+It is **opt-in**: it does nothing unless the cue class ``learned`` is enabled
+(``Lexicons.default().extend(cue_classes=Lexicons.default().cue_classes | {"learned"})``;
+``benchmarks/run.py`` enables it for PolNeAR gold). PolNeAR counts beliefs, intentions and the
+objects of criticism as attributions and draws span boundaries its own way; quotattr's default output
+keeps the seed gold's conventions (speech only, "A Marist poll" as the source of "A Marist poll
+released on Friday shows …").
 
->>> # "Her claim that the budget was balanced drew ridicule."  → content "the budget was balanced",
->>> # cue "claim", source "Her" (a nominal cue with no rule for its owner's form)
+With the class on, after every rule sieve:
+
+1. the content of each reported-speech candidate of the rules (never a direct quote) becomes the role
+   tagger's content for the same cue where the two overlap, and its speaker phrase the tagger's source
+   where those overlap (PolNeAR's boundaries: relative clauses and time adverbials in sources,
+   trailing clauses out of content, coordinated reports split);
+2. the cue tagger's proposals are added where no rule candidate overlaps their content or uses their
+   cue — a confident cue and a confident content required, the learned source as the mention.
+
+>>> # "Mayor Lena Ortiz believes the harbour plan will create hundreds of jobs."  → cue "believes",
+>>> # source "Mayor Lena Ortiz", content "the harbour plan will create hundreds of jobs"
 """
 
 from __future__ import annotations
@@ -17,8 +28,8 @@ from quotattr.sieves import Candidate, Context
 
 __all__ = ["LEARNED_CLASS", "MIN_CONTENT_SCORE", "MIN_CUE_SCORE", "learned"]
 
-#: the cue class that turns the learned additions on (off by default: PolNeAR's broad notion of
-#: attribution — beliefs, intentions, the objects of criticism — is not what most users call a quote)
+#: the cue class that turns the sieve on (off by default: PolNeAR's broad notion of attribution —
+#: beliefs, intentions, the objects of criticism — is not what most users call a quote)
 LEARNED_CLASS = "learned"
 #: the least mean tag probability of a proposal's cue and of its content
 MIN_CUE_SCORE = 0.6
@@ -34,12 +45,10 @@ _EDGE = frozenset(".,;:—–-()\"'“”‘’")
 
 
 def learned(ctx: Context) -> list[Candidate]:
-    """Learned attributions that no rule candidate overlaps (none where the model is absent).
-
-    With :data:`REFINE_CONTENT`, the content of a rule's reported-speech candidate is also replaced by
-    the role tagger's content for the same cue where the two overlap: the rule found the report, the
-    tagger knows PolNeAR's boundaries (trailing adverbials, coordinated clauses, "to"-infinitives).
-    """
+    """Re-bound the rules' reported speech and add what they miss (nothing unless the cue class
+    ``learned`` is on, or where the model files are absent)."""
+    if LEARNED_CLASS not in ctx.lex.cue_classes:
+        return []  # opt-in: the default output keeps quotattr's own (seed gold) span conventions
     try:
         model = load_model()
     except LearnedModelError:
@@ -60,8 +69,6 @@ def learned(ctx: Context) -> list[Candidate]:
                     refine[cue_words] = c
     used_cues = set(ctx.claimed_cues) | {c.cue_word for c in ctx.found if c.cue_word is not None}
     taken = [(a, b) for c in ctx.found for a, b in c.content]
-    if LEARNED_CLASS not in ctx.lex.cue_classes:
-        body = []  # additions are opt-in: only the rule candidates are re-bounded
     out: list[Candidate] = []
     for p in propose(view, ctx.lex, quotes, model, sentences=body, extra_cues=list(refine)):
         rule = refine.get(p.cue)
@@ -103,8 +110,10 @@ def _quoted(ctx: Context, first: int, last: int) -> bool:
 
 def _trim(ctx: Context, first: int, last: int) -> tuple[int, int] | None:
     words = ctx.view.words
-    while first <= last and words[first].text in _EDGE:
-        first += 1
+    while first <= last and (
+        words[first].text in _EDGE or (words[first].text.lower() == "that" and words[first].deprel == "mark")
+    ):
+        first += 1  # edge punctuation and a leading "that" are not content (quotattr's convention)
     while last >= first and words[last].text in _EDGE:
         last -= 1
     return (first, last) if first <= last else None
