@@ -171,6 +171,7 @@ def attribute(
         else:
             per_cand.append(res)
     used = {id(r.cluster): r.cluster for r in per_cand if r.cluster is not None}
+    resolver.full_organizations()
     speakers = build_speakers(list(used.values()), source)
 
     attributions: list[Attribution] = []

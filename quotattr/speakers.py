@@ -132,6 +132,21 @@ class SpeakerResolver:
     def in_quote(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.quote_spans)
 
+    def full_organizations(self) -> None:
+        """An organisation given only by its head word ("Council leader Priya Nandakumar") is the
+        organisation of that kind the article named before: "Eastshire County Council". Only a
+        capitalised head: a lower-case one ("coalition spokesman") stays as written."""
+        for cl in self.clusters:
+            org = cl.organization
+            if cl.organization is None and cl.entity is not None:
+                org = cl.entity.organization
+            if not org or " " in org or not org[:1].isupper() or org.lower() not in self.lex.org_heads:
+                continue
+            before = min((m.start for m in cl.mentions), default=0)
+            named = self._organization_with_head(org.lower(), before)
+            if named is not None and named.name.lower() != org.lower():
+                cl.organization = named.name
+
     def inherit(self, res: MentionResolution, after: int, start: int) -> MentionResolution:
         """The speaker of a follow-on quote at ``start`` whose source attribution ended at ``after``:
         the source's speaker — unless another person was introduced as a subject in between, outside

@@ -267,3 +267,12 @@ def test_short_forms_of_an_organisation_are_one_speaker(extractor: Any) -> None:
     assert r.speakers[0].kind is SpeakerKind.ORGANIZATION
     r = extractor("Acme Corp. reported a loss on Tuesday. The company said it would cut 200 jobs.")
     assert _only(r).speaker.name == "Acme Corp."
+
+
+def test_an_organisation_given_by_its_head_word_is_the_one_named_before(extractor: Any) -> None:
+    r = extractor(
+        "The shelters were opened by Westfield County Council on Monday.\n\n"
+        "Council leader Mira Osei said the new barrier had held through the night."
+    )
+    s = _only(r).speaker
+    assert (s.name, s.title, s.organization) == ("Mira Osei", "leader", "Westfield County Council")
