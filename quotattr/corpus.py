@@ -199,9 +199,7 @@ def corpus_format(path: str, input_format: str = "auto") -> str:
     return "text"
 
 
-def _record(
-    record: Any, where: str, index: int, text_column: str, id_column: str, numbered: bool = False
-) -> CorpusDocument:
+def _record(record: Any, where: str, index: int, text_column: str, id_column: str) -> CorpusDocument:
     fallback = f"{where}#{index}"
     if not isinstance(record, dict):
         return CorpusDocument(fallback, error=f"record {index} is not an object")
@@ -213,7 +211,7 @@ def _record(
     if text is None:
         return CorpusDocument(doc_id, error=f"{text_column!r} is null")
     if not isinstance(text, str):
-        return CorpusDocument(doc_id, error=f"{text_column!r} is a {type(text).__name__}, not text")
+        return CorpusDocument(doc_id, error=f"{text_column!r} is not text but {type(text).__name__}")
     return CorpusDocument(doc_id, text=text)
 
 
@@ -244,12 +242,16 @@ def _iter_csv(path: str, text_column: str, id_column: str, encoding: str) -> Ite
     with open(path, encoding=encoding, newline="") as stream:
         reader = csv.DictReader(stream)
         try:
+            names = reader.fieldnames or []
+            if text_column not in names:
+                yield CorpusDocument(
+                    path, error=f"no {text_column!r} column (columns: {', '.join(names)}; see --text-column)"
+                )
+                return
             for index, record in enumerate(reader):
                 yield _record(record, path, index, text_column, id_column)
         except (csv.Error, UnicodeDecodeError) as exc:
             yield CorpusDocument(f"{path}#{reader.line_num}", error=f"unreadable CSV: {exc} (reading stopped)")
-        if reader.fieldnames is not None and text_column not in reader.fieldnames:
-            return
 
 
 def _iter_parquet(path: str, text_column: str, id_column: str) -> Iterator[CorpusDocument]:
