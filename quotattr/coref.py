@@ -16,6 +16,7 @@ without a close competitor becomes gender evidence for its person, so a later "s
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import attrs
@@ -59,26 +60,61 @@ def _mention_weight(view: DocView, m_first: int, m_last: int, subject: bool, spe
     return w
 
 
+class MentionIndex:
+    """Every person mention of a document by position, so that a pronoun looks only at the mentions
+    of its window, not at the whole article (a long document has thousands of both)."""
+
+    def __init__(self, persons: Sequence[DocEntity]) -> None:
+        pairs = sorted(((m.start, i, e, m) for e in persons for i, m in enumerate(e.mentions)), key=lambda x: x[:2])
+        self._starts = [p[0] for p in pairs]
+        self._items = [(p[2], p[3]) for p in pairs]
+
+    def add(self, entity: DocEntity, mention: EntityMention) -> None:
+        k = bisect.bisect_right(self._starts, mention.start)
+        self._starts.insert(k, mention.start)
+        self._items.insert(k, (entity, mention))
+
+    def window(self, start: int, end: int) -> list[tuple[DocEntity, EntityMention]]:
+        return self._items[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
+
+
+def _window_start(view: DocView, word: int) -> int:
+    """The first character a pronoun at ``word`` may look back to: MAX_SENTENCES_BACK sentences, or
+    the start of its paragraph when that is further."""
+    w = view.words[word]
+    sent = max(0, w.sent - MAX_SENTENCES_BACK)
+    first_word = view.sentences[sent][0]
+    para_start = view.paragraph_span(view.paragraph_of(w.start))[0]
+    return min(view.words[first_word].start, para_start)
+
+
 def salience(
     view: DocView,
     persons: Sequence[DocEntity],
     word: int,
     gender: str | None,
     speakers: frozenset[int] = frozenset(),
+    index: MentionIndex | None = None,
 ) -> list[tuple[float, DocEntity]]:
     """Each person who may stand for a pronoun at ``word``, with their salience, best first.
 
-    ``speakers``: ``id()`` of the entity mentions that are the speaker phrase of an attribution.
+    ``speakers``: ``id()`` of the entity mentions that are the speaker phrase of an attribution;
+    ``index``: the document's :class:`MentionIndex` (built here when not given).
     """
     pron = view.words[word]
     p_sent = pron.sent
     p_para = view.paragraph_of(pron.start)
+    if index is None:
+        index = MentionIndex(persons)
+    by_entity: dict[int, tuple[DocEntity, list[EntityMention]]] = {}
+    for e, m in index.window(_window_start(view, word), pron.start):
+        by_entity.setdefault(id(e), (e, []))[1].append(m)
     scored: list[tuple[float, DocEntity]] = []
-    for e in persons:
+    for e, mentions in by_entity.values():
         if gender is not None and e.gender is not None and e.gender != gender:
             continue
         total = 0.0
-        for m in e.mentions:
+        for m in mentions:
             if m.end > pron.start or m.in_quote or not m.in_body:
                 continue
             back = p_sent - m.sent
@@ -111,11 +147,14 @@ def resolve_pronouns(
     table: EntityTable,
     quote_spans: Sequence[tuple[int, int]],
     speakers: frozenset[int] = frozenset(),
+    index: MentionIndex | None = None,
 ) -> dict[int, Antecedent]:
     """Resolve every third-person singular pronoun outside quotation marks, in text order (word index
     → :class:`Antecedent`); an unambiguous resolution adds gender evidence to its person."""
     out: dict[int, Antecedent] = {}
     persons = table.persons
+    if index is None:
+        index = MentionIndex(persons)
     for w in view.words:
         low = w.text.lower()
         if low not in PRONOUN_GENDER or w.upos != "PRON":
@@ -123,7 +162,7 @@ def resolve_pronouns(
         if any(a <= w.start and w.end <= b for a, b in quote_spans):
             continue
         gender = PRONOUN_GENDER[low]
-        scored = salience(view, persons, w.i, gender, speakers)
+        scored = salience(view, persons, w.i, gender, speakers, index)
         if not scored:
             out[w.i] = Antecedent(None, False, 0)
             continue
@@ -133,8 +172,8 @@ def resolve_pronouns(
         # the pronoun is a mention of its person from here on: "Brooks, 54, … He should know. … he
         # says" keeps Brooks salient past a name in between (Lappin and Leass's equivalence classes)
         if not ambiguous:
-            best.mentions.append(
-                EntityMention(w.i, w.i, w.start, w.end, w.sent, w.deprel.split(":")[0] == "nsubj", False, True)
-            )
+            mention = EntityMention(w.i, w.i, w.start, w.end, w.sent, w.deprel.split(":")[0] == "nsubj", False, True)
+            best.mentions.append(mention)
+            index.add(best, mention)
             best.set_gender(gender, (w.start, w.end))
     return out

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import attrs
 import regex
 
-from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, resolve_pronouns, salience
+from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, MentionIndex, resolve_pronouns, salience
 from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, is_name, parse_mention
 from quotattr.document import PERSON_TYPES, DocView
 from quotattr.entities import DocEntity, EntityMention, EntityTable, name_tokens
@@ -111,6 +111,7 @@ class SpeakerResolver:
         self.by_key: dict[tuple[SpeakerKind, str], SpeakerCluster] = {}
         self.clusters: list[SpeakerCluster] = []
         self.pronouns: dict[int, Antecedent] = {}
+        self.index: MentionIndex | None = None
 
     def cluster_for_entity(self, e: DocEntity) -> SpeakerCluster:
         cl = self.by_entity.get(id(e))
@@ -174,7 +175,7 @@ class SpeakerResolver:
         word = self.view.first_word_from(start)
         if word >= len(self.view.words):
             return MentionResolution(None, None, None)
-        scored = salience(self.view, self.table.persons, word, None)
+        scored = salience(self.view, self.table.persons, word, None, index=self.index)
         if not scored or (len(scored) > 1 and scored[1][0] >= AMBIGUITY_RATIO * scored[0][0]):
             return MentionResolution(None, None, None)
         entity = scored[0][1]
@@ -252,7 +253,7 @@ class SpeakerResolver:
         tokens = name_tokens(pm.name)
         entity = self.table.person_named(tokens, before=pm.span.start)
         if entity is None:
-            entity = _add_entity(self.table, self.view, pm)
+            entity = self._new_entity(pm)
         cl = self.cluster_for_entity(entity)
         cl.absorb(pm)
         entity.add_role(pm.title)
@@ -276,7 +277,7 @@ class SpeakerResolver:
                 # "the 26-year-old right wing", "the mayor" with no title on record: the most salient
                 # person, as for a pronoun
                 gender = _gender_of_words(self.lex, words)
-                scored = salience(self.view, self.table.persons, pm.words[0], gender)
+                scored = salience(self.view, self.table.persons, pm.words[0], gender, index=self.index)
                 if scored:
                     person = scored[0][1]
                     if len(scored) > 1 and scored[1][0] >= AMBIGUITY_RATIO * scored[0][0]:
@@ -348,7 +349,7 @@ class SpeakerResolver:
                 run = self._name_run_ending(k - 1)
                 pm = parse_mention(view, run[0], run[1], self.lex)
                 if pm.kind is SpeakerKind.PERSON and pm.name and is_name(pm.name, self.lex):
-                    return self.table.person_named(name_tokens(pm.name)) or _add_entity(self.table, view, pm)
+                    return self.table.person_named(name_tokens(pm.name)) or self._new_entity(pm)
             if k in ends or is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
                 return None
             if w.upos == "AUX" or (w.upos == "VERB" and w.xpos not in ("VBN", "VBG")):
@@ -376,6 +377,12 @@ class SpeakerResolver:
             return False
         prev = a - 1
         return prev < view.sentences[view.words[a].sent][0] or is_quote_char(view.words[prev].text)
+
+    def _new_entity(self, pm: ParsedMention) -> DocEntity:
+        entity = _add_entity(self.table, self.view, pm)
+        if self.index is not None:
+            self.index.add(entity, entity.mentions[-1])
+        return entity
 
     def _denotes_person(self, pm: ParsedMention) -> bool:
         """Does a role phrase name one person ("the mayor", "the 34-year-old", "the spokeswoman")?"""
@@ -481,7 +488,8 @@ def resolve_mentions(
     speaker_mentions = frozenset(
         id(m) for e in table.persons for m in e.mentions if any(p[0] <= m.first and m.last <= p[1] for p in parsed)
     )
-    resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions)
+    resolver.index = MentionIndex(table.persons)
+    resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions, resolver.index)
     out = {p: resolver.resolve(p, parsed[p]) for p in sorted(parsed, key=lambda r: view.words[r[0]].start)}
     return out, resolver
 
