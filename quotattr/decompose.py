@@ -59,7 +59,6 @@ class ParsedMention:
     organization: str | None = None
     pronoun: str | None = None
     nominal: bool = False  #: "the spokesman", "officials": no name
-    gender: str | None = None  #: "f" / "m" where the phrase says so ("Mrs.", "spokeswoman", "she")
 
     @property
     def name_tokens(self) -> list[str]:
@@ -173,18 +172,9 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     return any(ent.type in INSTITUTION_TYPES and ent.first <= last and first <= ent.last for ent in view.entities)
 
 
-PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-
-
 def parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
-    """Decompose the mention words[first..last]; its gender where a word of it says so."""
-    m = _parse_mention(view, first, last, lex)
-    if m.pronoun is not None:
-        m.gender = PRONOUN_GENDER.get(m.pronoun)
-    else:
-        marks = {lex.gendered.get(view.words[k].text.lower().rstrip(".")) for k in range(first, last + 1)} - {None}
-        m.gender = marks.pop() if len(marks) == 1 else None
-    return m
+    """Decompose the mention words[first..last]."""
+    return _parse_mention(view, first, last, lex)
 
 
 def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:

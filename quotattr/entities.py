@@ -38,9 +38,11 @@ from quotattr.lexicons import Lexicons
 from quotattr.mentions import np_left
 from quotattr.model import SpeakerKind
 
-__all__ = ["DocEntity", "EntityMention", "EntityTable", "build_entities", "name_tokens"]
+__all__ = ["DocEntity", "EntityMention", "EntityTable", "build_entities", "gender_of_words", "name_tokens"]
 
 ORG_TYPES = frozenset({"ORG", "ORGANIZATION"})
+#: gendered.tsv's codes as Speaker genders
+_GENDER_CODES = {"f": "female", "m": "male"}
 #: a photo credit in running text: "(Lauren Pelley / CBC News)", "(Muriel Draaisma/CBC)"
 #: a photo caption or an embedded post: "( THE CANADIAN PRESS FILE PHOTO )", "The Canadian Press
 #: Syrian refugee family …", "— Michelle Rempel (@MichelleRempel) December 18, 2018"
@@ -407,7 +409,7 @@ def _add_person(
             g = _honorific(lex, words[k].text.lower().rstrip("."))
             if g is None and words[k].text[:1].islower():
                 # a gendered noun right before the name: "husband Mohammad Al Mnajer", "wife Fouzia"
-                g = {"f": "female", "m": "male"}.get(lex.gendered.get(words[k].text.lower(), ""))
+                g = _GENDER_CODES.get(lex.gendered.get(words[k].text.lower(), ""))
             if g is not None:
                 entity.set_gender(g, (words[k].start, words[k].end))
     else:
@@ -428,16 +430,19 @@ def _honorific(lex: Lexicons, word: str) -> str | None:
     ``gendered.tsv`` marks."""
     if not any(r.lower().rstrip(".") == word for r in lex.ranks):
         return None
-    return {"f": "female", "m": "male"}.get(lex.gendered.get(word, ""))
+    return _GENDER_CODES.get(lex.gendered.get(word, ""))
+
+
+def gender_of_words(lex: Lexicons, words: Sequence[str]) -> str | None:
+    """The gender the gendered words among ``words`` state ("spokeswoman" → female), when they agree."""
+    marks = {lex.gendered.get(w.lower().strip(".,")) for w in words} - {None}
+    if len(marks) != 1:
+        return None
+    return _GENDER_CODES.get(marks.pop() or "")
 
 
 def _gender_word(lex: Lexicons, title: str | None) -> str | None:
-    if not title:
-        return None
-    marks = {lex.gendered.get(w.lower().strip(".,")) for w in title.split()} - {None}
-    if len(marks) != 1:
-        return None
-    return {"f": "female", "m": "male"}.get(marks.pop() or "")
+    return gender_of_words(lex, (title or "").split())
 
 
 def _add_organizations(table: EntityTable, view: DocView, quote_spans: Sequence[tuple[int, int]]) -> None:

@@ -23,9 +23,9 @@ import attrs
 import regex
 
 from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, MentionIndex, resolve_pronouns, salience
-from quotattr.decompose import FIRST_PERSON, ParsedMention, clean, is_name, parse_mention
+from quotattr.decompose import FIRST_PERSON, INVISIBLE, ParsedMention, clean, is_name, parse_mention
 from quotattr.document import PERSON_TYPES, DocView
-from quotattr.entities import DocEntity, EntityMention, EntityTable, name_tokens
+from quotattr.entities import DocEntity, EntityMention, EntityTable, gender_of_words, name_tokens
 from quotattr.lexicons import Lexicons
 from quotattr.model import Gender, Resolution, Span, Speaker, SpeakerKind
 from quotattr.quotes import is_quote_char
@@ -276,7 +276,7 @@ class SpeakerResolver:
             if person is None and self._denotes_person(pm):
                 # "the 26-year-old right wing", "the mayor" with no title on record: the most salient
                 # person, as for a pronoun
-                gender = _gender_of_words(self.lex, words)
+                gender = gender_of_words(self.lex, words)
                 scored = salience(self.view, self.table.persons, pm.words[0], gender, index=self.index)
                 if scored:
                     person = scored[0][1]
@@ -450,13 +450,6 @@ def _plural(view: DocView, words: tuple[int, int]) -> bool:
     return view.words[words[1]].xpos in ("NNS", "NNPS")
 
 
-def _gender_of_words(lex: Lexicons, words: Sequence[str]) -> str | None:
-    marks = {lex.gendered.get(w.lower().strip(".,")) for w in words} - {None}
-    if len(marks) != 1:
-        return None
-    return {"f": "female", "m": "male"}.get(marks.pop() or "")
-
-
 def _add_entity(table: EntityTable, view: DocView, pm: ParsedMention) -> DocEntity:
     """A person the NER missed, known only from a speaker phrase: into the table, so that later
     pronouns and surnames find them."""
@@ -531,4 +524,4 @@ def build_speakers(clusters: Sequence[SpeakerCluster], text: str) -> dict[int, S
 def _strip_invisible(name: str | None) -> str | None:
     if name is None:
         return None
-    return regex.sub(r"[\p{Cf}\u00ad]", "", name) or None
+    return INVISIBLE.sub("", name) or None
