@@ -7,12 +7,12 @@ Texts are read with ``newline=""`` so character offsets index the file as writte
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from benchmarks.scorer import Document, Parts, Quote, SpeakerInfo, heuristic_kind
+from quotattr.models.attrtrain import brat_attributions, brat_spans
 
 __all__ = [
     "GoldFormatError",
@@ -188,48 +188,31 @@ def read_quotattr_gold(path: Path) -> Iterator[Document]:
 
 # ---------------------------------------------------------------- PolNeAR brat standoff
 
-_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t")
-_E_LINE = re.compile(r"^(E\d+)\t(.*)$")
-
 
 def read_polnear_ann(ann: str, text: str, *, where: str = "ann") -> list[Quote]:
     """The attributions of one brat .ann file (Attribution and Attribution-no-source events).
 
     Content and Content2 spans form one discontinuous content; the kind is derived from quote marks.
+    The brat parsing is the training recipe's (:mod:`quotattr.models.attrtrain`), so that the
+    benchmark and the learned sieve read PolNeAR alike.
     """
-    spans: dict[str, Parts] = {}
-    for line in ann.splitlines():
-        m = _T_LINE.match(line)
-        if m:
-            parts = tuple(sorted((int(a), int(b)) for a, b in (p.split() for p in m.group(3).split(";"))))
-            for s, e in parts:
-                if not 0 <= s <= e <= len(text):
-                    raise GoldFormatError(f"{where}: {m.group(1)} span [{s}, {e}) outside the text")
-            spans[m.group(1)] = parts
+    spans = brat_spans(ann)
+    for tid, parts in spans.items():
+        for s, e in parts:
+            if not 0 <= s <= e <= len(text):
+                raise GoldFormatError(f"{where}: {tid} span [{s}, {e}) outside the text")
     quotes: list[tuple[int, Quote]] = []
-    for line in ann.splitlines():
-        m = _E_LINE.match(line)
-        if not m:
-            continue
-        roles: dict[str, list[str]] = {}
-        for arg in m.group(2).split():
-            role, _, tid = arg.partition(":")
-            roles.setdefault(role.rstrip("0123456789"), []).append(tid)
-        if not ({"Attribution", "Attribution-no-source"} & roles.keys()):
-            continue
-        content_parts = sorted({p for tid in roles.get("Content", ()) for p in spans.get(tid, ())})
-        if not content_parts:
-            continue
-        cue = tuple(sorted({p for tid in roles.get("Cue", ()) for p in spans.get(tid, ())})) or None
-        source = tuple(sorted({p for tid in roles.get("Source", ()) for p in spans.get(tid, ())})) or None
+    for eid, roles in brat_attributions(ann, spans):
+        content_parts = roles["Content"]
+        cue = roles["Cue"] or None
+        source = roles["Source"] or None
         content_text = " … ".join(text[s:e] for s, e in content_parts)
         cue_text = None if cue is None else " ".join(text[s:e] for s, e in cue)
-        eid = int(m.group(1)[1:])
         quotes.append(
             (
                 eid,
                 Quote(
-                    content=tuple(content_parts),
+                    content=content_parts,
                     kind=heuristic_kind(content_text),
                     cue=cue,
                     mention=source,

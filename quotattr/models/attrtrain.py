@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["gold_attributions", "main"]
+__all__ = ["brat_attributions", "brat_spans", "gold_attributions", "main"]
 
 RECIPE_VERSION = "attr-1"
 HELD_OUT_EVERY = 14
@@ -45,14 +45,21 @@ def _log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def gold_attributions(ann: str) -> list[GoldAttribution]:
-    """(cue, source, content) character parts of each attribution in a brat .ann file."""
+def brat_spans(ann: str) -> dict[str, Parts]:
+    """The text-bound annotations of a brat .ann file: id ("T12") → sorted character parts."""
     spans: dict[str, Parts] = {}
     for line in ann.splitlines():
         m = _T_LINE.match(line)
         if m:
             spans[m.group(1)] = tuple(sorted((int(a), int(b)) for a, b in (p.split() for p in m.group(3).split(";"))))
-    out: list[GoldAttribution] = []
+    return spans
+
+
+def brat_attributions(ann: str, spans: dict[str, Parts]) -> list[tuple[int, dict[str, Parts]]]:
+    """The Attribution (and Attribution-no-source) events of a brat .ann file that have a content, in
+    file order: (event number, role → character parts) with the roles Cue, Source and Content
+    ("Content2" joins "Content"; a role without spans has no parts)."""
+    out: list[tuple[int, dict[str, Parts]]] = []
     for line in ann.splitlines():
         m = _E_LINE.match(line)
         if not m:
@@ -63,14 +70,18 @@ def gold_attributions(ann: str) -> list[GoldAttribution]:
             roles.setdefault(role.rstrip("0123456789"), []).append(tid)
         if not ({"Attribution", "Attribution-no-source"} & roles.keys()):
             continue
-
-        def parts(role: str, roles: dict[str, list[str]] = roles) -> Parts:
-            return tuple(sorted({p for tid in roles.get(role, ()) for p in spans.get(tid, ())}))
-
-        content = parts("Content")
-        if content:
-            out.append((parts("Cue"), parts("Source"), content))
+        parts = {
+            role: tuple(sorted({p for tid in roles.get(role, ()) for p in spans.get(tid, ())}))
+            for role in ("Cue", "Source", "Content")
+        }
+        if parts["Content"]:
+            out.append((int(m.group(1)[1:]), parts))
     return out
+
+
+def gold_attributions(ann: str) -> list[GoldAttribution]:
+    """(cue, source, content) character parts of each attribution in a brat .ann file."""
+    return [(p["Cue"], p["Source"], p["Content"]) for _, p in brat_attributions(ann, brat_spans(ann))]
 
 
 def _articles(split_dir: Path) -> list[tuple[str, Path, Path]]:
