@@ -22,10 +22,14 @@ __all__ = [
     "git_commit",
     "machine_info",
     "peak_rss_mb",
+    "pipe_speed",
     "pipeline_settings",
+    "processor_clock",
+    "profile_corpus",
     "progress",
     "run_corpus",
     "scaling",
+    "side_by_side",
     "word_count",
 ]
 
@@ -331,3 +335,157 @@ def cold_start(models: str | None = None, threads: int | None = None, timeout: f
     out["import_plus_load_s"] = out["import_s"] + out["load_s"]
     out["process_wall_s"] = wall
     return out
+
+
+# -- issue 20: where the time goes, and configurations side by side ----------------------------------------
+
+STANZA_STAGES = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+
+
+@contextlib.contextmanager
+def processor_clock(nlp: Any) -> Iterator[dict[str, float]]:
+    """Seconds spent in each stanza processor of ``nlp`` while the block runs (its ``process`` and
+    ``bulk_process`` wrapped on the processor objects; put back afterwards)."""
+    spent: dict[str, float] = dict.fromkeys(getattr(nlp, "processors", {}), 0.0)
+    saved: list[tuple[Any, str, Any]] = []
+
+    depth: dict[str, int] = dict.fromkeys(spent, 0)
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            depth[name] += 1  # bulk_process calls process: count the outer call only
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[name] -= 1
+                if depth[name] == 0:
+                    spent[name] += time.perf_counter() - t0
+
+        return run
+
+    for name, proc in getattr(nlp, "processors", {}).items():
+        for attr in ("process", "bulk_process"):
+            saved.append((proc, attr, proc.__dict__.get(attr)))
+            setattr(proc, attr, timed(name, getattr(proc, attr)))
+    try:
+        yield spent
+    finally:
+        for proc, attr, old in saved:
+            if old is None:
+                proc.__dict__.pop(attr, None)
+            else:
+                setattr(proc, attr, old)
+
+
+def profile_corpus(extractor: Any, items: Sequence[tuple[str, str]], *, bulk: int = 8) -> dict[str, Any]:
+    """One pass over ``items``: seconds and share per stanza processor, the guard's own work around
+    them, and quotattr's own logic (document view → speakers)."""
+    with processor_clock(extractor.nlp) as spent:
+        _, timing = run_corpus(extractor, items, bulk=bulk, show_progress=False)
+    inner = {k: spent.get(k, 0.0) for k in STANZA_STAGES}
+    rows = dict(inner)
+    rows["stanza: guard and documents"] = max(0.0, timing.stanza_s - sum(inner.values()))
+    rows["quotattr (view, quotes, sieves, entities, speakers)"] = timing.quotattr_s
+    total = sum(rows.values())
+    return {
+        "docs": timing.docs,
+        "words": timing.words,
+        "total_s": total,
+        "words_per_s": timing.words / total if total else None,
+        "stages": {k: {"s": v, "share": v / total if total else None} for k, v in rows.items()},
+    }
+
+
+def side_by_side(
+    configs: dict[str, Any],
+    items: Sequence[tuple[str, str]],
+    *,
+    rounds: int = 3,
+    bulk: int = 8,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """words/s of each extractor in ``configs`` over ``items``, in alternating rounds (A B A B …, the
+    order flipped every other round) so that a busy machine slows all alike; medians per configuration."""
+    import statistics
+
+    names = list(configs)
+    runs: dict[str, list[float]] = {n: [] for n in names}
+    words = sum(word_count(t) for _, t in items)
+    for r in range(rounds):
+        order = names if r % 2 == 0 else names[::-1]
+        for name in order:
+            _, timing = run_corpus(configs[name], items, bulk=bulk, show_progress=False)
+            runs[name].append(timing.words / timing.total_s)
+            if log:
+                log(f"round {r + 1} {name}: {runs[name][-1]:.0f} words/s ({timing.total_s:.1f} s)")
+    out: dict[str, Any] = {"words": words, "docs": len(items), "rounds": rounds, "bulk": bulk, "configs": {}}
+    for name in names:
+        out["configs"][name] = {"words_per_s": runs[name], "median": statistics.median(runs[name])}
+    base = out["configs"][names[0]]["median"]
+    for name in names:
+        out["configs"][name]["vs_first"] = out["configs"][name]["median"] / base
+    return out
+
+
+def pipe_speed(extractor: Any, items: Sequence[tuple[str, str]], *, n_process: int, batch_size: int = 8) -> float:
+    """words/s of ``extractor.pipe`` over ``items`` (worker start-up included when ``n_process`` > 1)."""
+    t0 = time.perf_counter()
+    for _ in extractor.pipe(list(items), n_process=n_process, batch_size=batch_size):
+        pass
+    return sum(word_count(t) for _, t in items) / (time.perf_counter() - t0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.speed GGT_JSONL``: the per-processor profile of issue 20 and the parse
+    scopes side by side (one core, then ``pipe(n_process=2)``), as JSON on stdout."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=main.__doc__)
+    ap.add_argument("gold", help="ggt_dev.jsonl (texts only are read)")
+    ap.add_argument("--docs", type=int, default=30, help="the first N articles")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--bulk", type=int, default=8)
+    ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--pipe", action="store_true", help="also pipe(n_process=2) vs one core, per scope")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+
+    from benchmarks.ggt import read_ggt
+    from quotattr import Extractor
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    items = [(d.doc_id, d.text) for d in read_ggt(args.gold)][: args.docs]
+    report: dict[str, Any] = {"git": git_commit(), "machine": machine_info(), "corpus": args.gold}
+    configs = {scope: Extractor(threads=1, parse=scope) for scope in ("all", "reports")}
+    for ex in configs.values():
+        ex("“We will win,” Jane Doe told reporters.")  # warm-up
+    if not args.no_profile:
+        report["profile"] = {scope: profile_corpus(ex, items, bulk=args.bulk) for scope, ex in configs.items()}
+        log(json.dumps(report["profile"], indent=1))
+    report["one_core"] = side_by_side(configs, items, rounds=args.rounds, bulk=args.bulk, log=log)
+    report["peak_rss_mb_two_pipelines"] = peak_rss_mb()
+    if args.pipe:
+        rows: dict[str, list[float]] = {}
+        for r in range(args.rounds):
+            for scope in ("all", "reports") if r % 2 == 0 else ("reports", "all"):
+                for n in (1, 2):
+                    rows.setdefault(f"{scope} n_process={n}", []).append(
+                        pipe_speed(configs[scope], items, n_process=n, batch_size=args.bulk)
+                    )
+                    log(f"pipe round {r + 1} {scope} n_process={n}: {rows[f'{scope} n_process={n}'][-1]:.0f} words/s")
+        import statistics
+
+        report["pipe"] = {k: {"words_per_s": v, "median": statistics.median(v)} for k, v in rows.items()}
+    report["cold_start"] = {scope: cold_start() for scope in ("reports",)}
+    text = json.dumps(report, indent=1)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
