@@ -25,6 +25,8 @@ _CAPTION = regex.compile(
     r"(?i)(?:^|\s)(?:photo|photograph|image|picture|credit|illustration|video)s?\s*(?:by)?\s*:|"
     r"\((?:AP|Reuters|AFP|Getty)[^)]*(?:photo|images?)[^)]*\)|getty images|^\s*◄|^\s*back to\b"
 )
+# a news site's pointer to a video or another story, in capitals: "WATCH: Scheer says …", "READ MORE: …"
+_POINTER = regex.compile(r"^\s*(?:WATCH|LISTEN|READ MORE|RELATED|MORE)(?:\s+(?:BELOW|ABOVE|LIVE|HERE))?\s*:")
 _BODY_END = tuple(".?!\"”’»)…:;'")
 HEADLINE_MAX_WORDS = 40
 MIN_QUOTE_WORDS_FOR_BODY = 6
@@ -47,7 +49,7 @@ def body_paragraphs(view: DocView, quotes: list[QuoteSpan] | None = None) -> lis
         if not para:
             out.append(False)
             continue
-        if _CAPTION.search(para):
+        if _CAPTION.search(para) or _POINTER.match(para):
             out.append(False)
             continue
         if _quoted_title(para):
@@ -156,7 +158,8 @@ def attribute(
     quote_spans = [(q.start, q.end) for q in direct]
     table = build_entities(view, lexicons, quote_spans, ctx.body)
     phrases = [c.mention for c in cands if c.mention is not None]
-    resolved, resolver = resolve_mentions(phrases, view, lexicons, table, quote_spans)
+    said = {c.mention: c.content for c in cands if c.mention is not None}
+    resolved, resolver = resolve_mentions(phrases, view, lexicons, table, quote_spans, said)
     per_cand: list[MentionResolution] = []
     for c in cands:
         root = _root(c)

@@ -17,7 +17,7 @@ without a close competitor becomes gender evidence for its person, so a later "s
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -95,11 +95,13 @@ def salience(
     gender: str | None,
     speakers: frozenset[int] = frozenset(),
     index: MentionIndex | None = None,
+    not_in: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[float, DocEntity]]:
     """Each person who may stand for a pronoun at ``word``, with their salience, best first.
 
     ``speakers``: ``id()`` of the entity mentions that are the speaker phrase of an attribution;
-    ``index``: the document's :class:`MentionIndex` (built here when not given).
+    ``index``: the document's :class:`MentionIndex` (built here when not given); ``not_in``: the
+    content of the pronoun's own report — a person named there is not who said it.
     """
     pron = view.words[word]
     p_sent = pron.sent
@@ -110,8 +112,11 @@ def salience(
     for e, m in index.window(_window_start(view, word), pron.start):
         by_entity.setdefault(id(e), (e, []))[1].append(m)
     scored: list[tuple[float, DocEntity]] = []
+    named_in_content = _named_in(view, index, not_in, word) if not_in else set()
     for e, mentions in by_entity.values():
         if gender is not None and e.gender is not None and e.gender != gender:
+            continue
+        if id(e) in named_in_content:
             continue
         total = 0.0
         for m in mentions:
@@ -137,6 +142,27 @@ def salience(
     return scored
 
 
+def _named_in(view: DocView, index: MentionIndex, content: Sequence[tuple[int, int]], word: int) -> set[int]:
+    """``id()`` of the persons named in a report's content, or heading a clause of it from before the
+    cue ("Schumer, he said, “knows …”": Schumer is the subject of "knows", not the speaker)."""
+    out = {id(e) for a, b in content for e, m in index.window(a, b) if m.end <= b and _named(view, m)}
+    sent_start = view.words[view.sentences[view.words[word].sent][0]].start
+    for e, m in index.window(sent_start, view.words[word].start):
+        if not _named(view, m):
+            continue
+        head = view.words[m.last].head
+        if head >= 0 and any(a <= view.words[head].start < b for a, b in content):
+            out.add(id(e))
+        elif m.last + 2 == word and view.words[m.last + 1].text == ",":
+            out.add(id(e))  # "Schumer, he said, …" whatever the parser made of Schumer
+    return out
+
+
+def _named(view: DocView, m: EntityMention) -> bool:
+    """A mention by name, not a pronoun that was resolved to the person ("His parents …")."""
+    return view.words[m.first].upos != "PRON"
+
+
 def _same_clause_object(view: DocView, name_word: int, pron_word: int) -> bool:
     a, b = view.words[name_word], view.words[pron_word]
     return a.head == b.head and a.head >= 0 and a.deprel.split(":")[0] in ("obj", "iobj")
@@ -148,9 +174,11 @@ def resolve_pronouns(
     quote_spans: Sequence[tuple[int, int]],
     speakers: frozenset[int] = frozenset(),
     index: MentionIndex | None = None,
+    not_in: Mapping[int, Sequence[tuple[int, int]]] | None = None,
 ) -> dict[int, Antecedent]:
     """Resolve every third-person singular pronoun outside quotation marks, in text order (word index
-    → :class:`Antecedent`); an unambiguous resolution adds gender evidence to its person."""
+    → :class:`Antecedent`); an unambiguous resolution adds gender evidence to its person.
+    ``not_in``: for a pronoun that is a speaker, the content of its report (see :func:`salience`)."""
     out: dict[int, Antecedent] = {}
     persons = table.persons
     if index is None:
@@ -162,7 +190,7 @@ def resolve_pronouns(
         if any(a <= w.start and w.end <= b for a, b in quote_spans):
             continue
         gender = PRONOUN_GENDER[low]
-        scored = salience(view, persons, w.i, gender, speakers, index)
+        scored = salience(view, persons, w.i, gender, speakers, index, (not_in or {}).get(w.i, ()))
         if not scored:
             out[w.i] = Antecedent(None, False, 0)
             continue

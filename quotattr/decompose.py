@@ -213,6 +213,8 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
                 break
     if person is None and not _is_org_like(_seg_text(view, *main), view, *main, lex):
         run = _proper_run(view, main[0], main[1])
+        if run is not None and _affiliation_at(view, run[0], main[0]):
+            run = None  # "a spokeswoman for Trudeau" with no PER entity: still not Trudeau
         if (run is not None and run[1] == main[1]) or (
             run is not None and _seg_text(view, run[1] + 1, main[1]).lower() in NAME_SUFFIXES
         ):
@@ -299,6 +301,8 @@ def is_name(text: str | None, lex: Lexicons) -> bool:
     """Could this be a person's name (capitalised, not a party tag like "D-Mich." or "Democrat")?"""
     if not text or not text[:1].isupper() or not any(c.isalpha() for c in text):
         return False
+    if " " not in text.strip() and text.isupper() and len(text.strip()) <= 4:
+        return False  # an acronym ("GO" of "e.GO’s", "NDP"), not a name
     return _PARTY_TAG.match(text) is None and text.lower() not in lex.not_names
 
 

@@ -335,6 +335,7 @@ def build_entities(
     for first, last in _person_spans(view):
         _add_person(table, view, lex, first, last, quote_spans)
     _add_organizations(table, view, quote_spans)
+    _persons_tagged_org(table, lex)
     credits = [(m.start(), m.end()) for m in _CREDIT.finditer(view.text)]
     embeds: dict[int, bool] = {}
     for e in table.entities:
@@ -487,6 +488,28 @@ def _add_organizations(table: EntityTable, view: DocView, quote_spans: Sequence[
                 _inside(quote_spans, ent.start, ent.end),
             )
         )
+
+
+def _persons_tagged_org(table: EntityTable, lex: Lexicons) -> None:
+    """A person's name the NER tagged ORG in some sentences and PER in others ("Fouzia Al Hashish" as
+    ORG, "Al Hashish" as PER) is the person: an ORG entity whose capitalised name ends with the full
+    name of a person (two words at least) and has no organisation word ("Council", "company")."""
+    for org in list(table.organizations):
+        tokens = org.tokens
+        if len(tokens) < 2 or not all(t[:1].isupper() for t in org.name.split()):
+            continue
+        if any(t.lower() in lex.org_heads or t.lower() in lex.company_nouns for t in tokens):
+            continue
+        person = next(
+            (p for p in table.persons if len(p.tokens) >= 2 and tokens[-len(p.tokens) :] == p.tokens),
+            None,
+        )
+        if person is None:
+            continue
+        person.mentions = sorted([*person.mentions, *org.mentions], key=lambda m: m.start)
+        if len(tokens) > len(person.tokens):
+            person.name = org.name
+        table.entities.remove(org)
 
 
 def _initials(name: str) -> str:

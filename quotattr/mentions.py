@@ -321,7 +321,7 @@ def _own_subject(view: DocView, verb: int) -> int | None:
     """The verb's own nsubj. Two subjects in one noun phrase is a split name ("The campaign manager |
     Robby Tanner said"): the last of the run, so the scan left from there takes the phrase whole;
     "Wells Fargo just this month announced" keeps the first (an adverb stands between)."""
-    subjects = view.deps(verb, "nsubj")
+    subjects = [s for s in view.deps(verb, "nsubj") if not _oblique(view, s)]
     if not subjects:
         return None
     first = subjects[0]
@@ -329,6 +329,22 @@ def _own_subject(view: DocView, verb: int) -> int | None:
         if k < verb and all(_is_npish(view, j) for j in range(first + 1, k)):
             first = k
     return first
+
+
+def _oblique(view: DocView, head: int, before: int | None = None) -> bool:
+    """Is the noun at ``head`` the object of a preposition (before word ``before``, when given) that
+    the parse took for a subject ("… and in a carefully worded response said")?"""
+    limit = head if before is None else before
+    return view.words[head].upos == "NOUN" and any(
+        c < limit and view.words[c].upos == "ADP" for c in view.deps(head, "case")
+    )
+
+
+def _phrase_head(view: DocView, phrase: tuple[int, int]) -> int:
+    """The word of ``phrase`` whose parse head lies outside it (its last word when there are several)."""
+    a, b = phrase
+    outside = [j for j in range(a, b + 1) if not a <= view.words[j].head <= b]
+    return outside[-1] if outside else b
 
 
 def _main_subject(view: DocView, word: int) -> int | None:
@@ -405,6 +421,8 @@ def _mention_for_cue(
         if opening is not None and opening > floor:
             k = opening - 1
     surface = np_left(view, k, lex, floor) if k >= floor else None
+    if surface is not None and _oblique(view, _phrase_head(view, surface), surface[0]):
+        surface = None
     parse_subj = subject_of(view, cue)
     after_comma = any(view.words[j].text == "," for j in range(k + 1, cue))
     if view.words[cue].xpos == "VBG" and parse_subj is None and after_comma and not view.deps(cue, "nsubj"):

@@ -17,7 +17,7 @@ per real source → one frozen :class:`~quotattr.model.Speaker` each.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 import regex
@@ -268,7 +268,7 @@ class SpeakerResolver:
     def _nominal(self, pm: ParsedMention) -> MentionResolution:
         text = clean(pm.span.text)
         words = text.split()
-        definite = bool(words) and words[0].lower() in ("the", "this", "that")
+        definite = bool(words) and (words[0].lower() in ("the", "this", "that") or self._determiner_before(pm.words[0]))
         head = words[-1].lower().strip(".,") if words else ""
         if definite and len(words) <= 6 and not _plural(self.view, pm.words):
             wanted = (pm.title or head).lower()
@@ -298,6 +298,15 @@ class SpeakerResolver:
             resolved=False,
         )
         return MentionResolution(cl, CONFIDENCE[Resolution.DESCRIPTION], Resolution.DESCRIPTION)
+
+    def _determiner_before(self, first: int) -> bool:
+        """Does a definite determiner open the noun phrase before the words the cue found, across
+        adjectives and their commas: "the lanky, bespectacled professor said"?"""
+        k = first - 1
+        floor = self.view.sentences[self.view.words[first].sent][0]
+        while k >= floor and (self.view.words[k].upos in ("ADJ", "ADV") or self.view.words[k].text == ","):
+            k -= 1
+        return k >= floor and k < first - 1 and self.view.words[k].text.lower() in ("the", "this", "that")
 
     def _appositive_of(self, pm: ParsedMention) -> DocEntity | None:
         """The person a descriptive phrase stands beside: "Jane Roe, a nurse at …, said" (the cue
@@ -350,8 +359,9 @@ class SpeakerResolver:
                 pm = parse_mention(view, run[0], run[1], self.lex)
                 if pm.kind is SpeakerKind.PERSON and pm.name and is_name(pm.name, self.lex):
                     return self.table.person_named(name_tokens(pm.name)) or self._new_entity(pm)
-            if k in ends or is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
-                return None
+            possessor = k + 1 < len(view.words) and view.words[k + 1].text in ("'s", "’s")
+            if (k in ends and not possessor) or is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
+                return None  # (a possessor inside the appositive is not another person: "e.GO’s founder")
             if w.upos == "AUX" or (w.upos == "VERB" and w.xpos not in ("VBN", "VBG")):
                 return None
             k -= 1
@@ -467,10 +477,12 @@ def resolve_mentions(
     lex: Lexicons,
     table: EntityTable,
     quote_spans: Sequence[tuple[int, int]],
+    said: Mapping[tuple[int, int], Sequence[tuple[int, int]]] | None = None,
 ) -> tuple[dict[tuple[int, int], MentionResolution], SpeakerResolver]:
     """Resolve every speaker phrase (inclusive word ranges) of the document; returns each phrase's
     resolution and the resolver (its clusters are the speakers; :meth:`SpeakerResolver.inherit`
-    gives a follow-on quote its speaker)."""
+    gives a follow-on quote its speaker). ``said``: each phrase's content spans (characters), so that
+    a pronoun speaker is never a person named in what it said ("Schumer, he said, “knows …”")."""
     resolver = SpeakerResolver(view, lex, table, quote_spans)
     parsed = {p: parse_mention(view, p[0], p[1], lex) for p in sorted(set(phrases))}
     # named speakers the NER missed join the table first, so that pronouns can find them
@@ -482,7 +494,11 @@ def resolve_mentions(
         id(m) for e in table.persons for m in e.mentions if any(p[0] <= m.first and m.last <= p[1] for p in parsed)
     )
     resolver.index = MentionIndex(table.persons)
-    resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions, resolver.index)
+    not_in: dict[int, Sequence[tuple[int, int]]] = {}
+    for p, spans in (said or {}).items():
+        if p[0] == p[1] and parsed[p].pronoun is not None:
+            not_in[p[0]] = spans
+    resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions, resolver.index, not_in)
     out = {p: resolver.resolve(p, parsed[p]) for p in sorted(parsed, key=lambda r: view.words[r[0]].start)}
     return out, resolver
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from quotattr import Gender, Resolution, Result, SpeakerKind
@@ -276,3 +277,63 @@ def test_an_organisation_given_by_its_head_word_is_the_one_named_before(extracto
     )
     s = _only(r).speaker
     assert (s.name, s.title, s.organization) == ("Mira Osei", "leader", "Westfield County Council")
+
+
+def test_a_pronoun_is_not_the_person_named_in_what_it_said(extractor: Any) -> None:
+    r = extractor(
+        "“The vote was close,” said Sen. Paula Grant. Mayor Ken Ibsen, she said, “knows the council better "
+        "than anyone.”"
+    )
+    a = r.attributions[-1]
+    assert a.speaker is not None and a.speaker.name == "Paula Grant"
+
+
+def test_a_possessor_inside_an_appositive_is_not_another_person(extractor: Any) -> None:
+    r = extractor(
+        "“We build what the market forgot,” Lena Vogt, Q.NET’s founder and the designer behind Europe’s "
+        "cheapest scooter, said in her office."
+    )
+    assert _only(r).speaker.name == "Lena Vogt"
+
+
+def test_a_definite_role_across_adjectives(extractor: Any) -> None:
+    r = extractor(
+        "Marta Quill founded the clinic in 2009. Quill is aware that money is short. "
+        "“We will stay open,” the tall, soft-spoken doctor said."
+    )
+    a = r.attributions[-1]
+    assert a.speaker is not None and a.speaker.name == "Marta Quill"
+    assert a.resolution is Resolution.NOMINAL
+
+
+def test_an_oblique_phrase_is_not_the_speaker(extractor: Any) -> None:
+    r = extractor(
+        "Premier Rachel Dunn rejected the report on Friday and in a carefully worded statement said her "
+        "office had never seen it."
+    )
+    a = _only(r)
+    assert a.speaker is not None and a.speaker.name == "Rachel Dunn"
+
+
+def test_a_role_for_someone_without_a_per_tag_is_not_them(extractor: Any) -> None:
+    r = extractor("Prime Minister Alan Kerr spoke on Monday. A spokeswoman for Kerr said he would not resign.")
+    s = _only(r).speaker
+    assert s is not None and s.name != "Alan Kerr" and s.kind is SpeakerKind.UNNAMED
+
+
+def test_a_person_the_ner_sometimes_calls_an_organisation(extractor: Any) -> None:
+    # the NER may tag a full name ORG and its short form PER; the entity table keeps one person
+    from quotattr.document import build_view
+    from quotattr.entities import build_entities
+    from quotattr.lexicons import Lexicons
+
+    text = "Hadley Oyelaran runs the shelter. Later Hadley Oyelaran met Mina Al Rashid. Al Rashid said no."
+    view = build_view(extractor.annotate(text), text)
+    tagged = {e.text: e.type for e in view.entities}
+    assert tagged.get("Al Rashid") == "PER" and tagged.get("Mina Al Rashid") == "PER", tagged
+    # what the NER does in some articles: the full name as ORG, its short form as PER
+    view.entities = [attrs.evolve(e, type="ORG") if e.text == "Mina Al Rashid" else e for e in view.entities]
+    table = build_entities(view, Lexicons.default())
+    assert "Mina Al Rashid" not in [e.name for e in table.organizations]
+    person = next(e for e in table.persons if e.name == "Mina Al Rashid")
+    assert len(person.mentions) == 2
