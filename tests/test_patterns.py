@@ -785,3 +785,51 @@ def test_participle_adjective_inside_an_appositive(run) -> None:  # type: ignore
     a = _one(r, "water this high")
     assert a.speaker and a.speaker.name == "Thomas Byrne" and a.speaker.title == "teacher"
     assert a.mention is not None and a.mention.text == "Thomas Byrne, a retired teacher"
+
+
+def test_frame_after_an_adverbial_clause_and_its_main_clause(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Sheriff Dana Kolb said the suspect ran into the woods. When the rain started a few hours later, "
+        "a hiker spotted him near the river, Kolb said.\n\n"
+        "But when the county cut its budget, the township said enough."
+    )
+    a = _one(r, "a hiker spotted him")
+    assert a.content[0].text.startswith("When the rain started")
+    assert a.speaker and a.speaker.name == "Dana Kolb"
+    assert not [x for x in r.attributions if x.text.startswith("But when the county")]
+
+
+def test_frame_closed_by_a_semicolon(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Historian Leah Marsh wrote a book about the mill. Workers were often fined for small mistakes, "
+        "Marsh writes; some lost a week's pay for a broken spool."
+    )
+    a = _one(r, "fined for small mistakes")
+    assert a.speaker and a.speaker.name == "Leah Marsh"
+    assert "some lost" not in a.text
+
+
+def test_told_a_long_addressee_with_a_participle(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "Councillor Omar Reyes told a room of about 60 residents gathered at the community centre that "
+        "the pool would reopen in June."
+    )
+    a = _one(r, "pool would reopen")
+    assert a.speaker and a.speaker.name == "Omar Reyes"
+
+
+def test_adjectival_participles_report_nothing(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "The proposed budget includes $4 million for roads. The estimated cost of the bridge rose again, "
+        "and the alleged drop in crime turned out to be an increase."
+    )
+    assert r.attributions == ()
+
+
+def test_new_speech_verbs(run) -> None:  # type: ignore[no-untyped-def]
+    r = run(
+        "“You forgot the keys,” Nora blurted out.\n\n"
+        "Premier Ian Cole spoke in Halifax. He lamented that young families were leaving the province."
+    )
+    assert _one(r, "forgot the keys").cue.lemma == "blurt"
+    assert _one(r, "young families").speaker.name == "Ian Cole"

@@ -60,8 +60,9 @@ def _that_after(view: DocView, cue: int, end: int) -> int | None:
             close = next((m for m in range(k + 1, min(end, k + 12)) if view.words[m].text == ","), None)
             if close is not None and close + 1 < end and view.words[close + 1].text.lower() == "that":
                 return close + 1
-        if (w.upos in ("VERB", "AUX") and w.deprel not in ("amod", "compound")) or w.text in ("“", '"', ".", ";"):
-            return None  # ("told an invited crowd … that": an adjectival participle does not end the scan)
+        participle = w.deprel in ("amod", "compound") or (w.deprel == "acl" and w.xpos == "VBN")
+        if (w.upos in ("VERB", "AUX") and not participle) or w.text in ("“", '"', ".", ";"):
+            return None  # a participle does not end the scan: "told an invited crowd … that", "a crowd gathered at …"
     return None
 
 
@@ -313,6 +314,8 @@ def _open_cue(ctx: Context, i: int, w: Word) -> bool:
         return False
     if ctx.lex.cues.get(cue_lemma(ctx, i)) == "direct":
         return False  # "She continued, “…”" cues only the quote; "prices continued to rise" reports nothing
+    if w.deprel == "amod" and w.xpos == "VBN":
+        return False  # an adjectival participle: "the proposed budget", "the alleged drop", "added sugar"
     return not (ctx.in_verbatim(w.start) or not ctx.in_body(w.start))
 
 
@@ -702,13 +705,16 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     lead = first
     while lead < last and view.words[lead].upos in ("CCONJ", "PUNCT"):
         lead += 1
-    if view.words[lead].upos == "SCONJ" or view.words[lead].text.lower() in SUBORDINATORS:
+    subordinate = view.words[lead].upos == "SCONJ" or view.words[lead].text.lower() in SUBORDINATORS
+    if subordinate and not _main_clause_follows(view, lead, last):
         return None  # "But when Congress cut funding …, Mexico said enough.": an adverbial clause
     # what follows the cue up to a comma ("…, McConnell said in June 2012, citing …": the participle
     # clause after the comma is the cue's adjunct, not more content)
     stop = next((x for x in range(after + 1, sent[1]) if view.words[x].text == ","), sent[1])
     tail = [x for x in range(after, stop) if view.words[x].upos != "PUNCT"]
     has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(first, last + 1))
+    if after < sent[1] and view.words[after].text == ";" and has_verb:
+        return (first, last), None  # "…, Foster writes; such accusations …": the semicolon ends the frame
     if after < sent[1] and view.words[after].text in (",", ";") and tail:
         rest = (after + 1, sent[1] - 1)
         rest_has_verb = any(view.words[x].upos in ("VERB", "AUX") for x in range(*rest))
@@ -728,6 +734,28 @@ def _frame(ctx: Context, cue: int, sent: tuple[int, int]) -> tuple[tuple[int, in
     if not has_verb:
         return None
     return (first, last), None
+
+
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _main_clause_follows(view: DocView, lead: int, last: int) -> bool:
+    """Does a main clause follow the adverbial clause opened at ``lead`` inside [lead, last] ("But when
+    he sought shelter …, an employee contacted police, Lohmar said": the report is the whole
+    sentence)? A comma, then a subject and a finite verb (the parse attaches such clauses either way)."""
+    for comma in range(lead + 1, last):
+        if view.words[comma].text != ",":
+            continue
+        nominal = False
+        for x in range(comma + 1, last + 1):
+            w = view.words[x]
+            if w.upos in ("NOUN", "PROPN", "PRON"):
+                nominal = True
+            elif w.xpos in FINITE_TAGS and w.upos in ("VERB", "AUX"):
+                if nominal:
+                    return True
+                break
+    return False
 
 
 def nominal(ctx: Context) -> list[Candidate]:
