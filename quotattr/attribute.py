@@ -171,6 +171,9 @@ def attribute(
             per_cand.append(MentionResolution(None, None, None))
         elif root is not c:
             per_cand.append(resolver.inherit(res, root.end, c.start))
+        elif c.sieve == "continuation" and c.inherit_from is not None:
+            # a later quote of the paragraph shares its cue — unless someone else was introduced first
+            per_cand.append(resolver.introduced_between(res, c.inherit_from.end, c.start) or res)
         else:
             per_cand.append(res)
     used = {id(r.cluster): r.cluster for r in per_cand if r.cluster is not None}

@@ -493,7 +493,8 @@ def _add_organizations(table: EntityTable, view: DocView, quote_spans: Sequence[
 def _persons_tagged_org(table: EntityTable, lex: Lexicons) -> None:
     """A person's name the NER tagged ORG in some sentences and PER in others ("Fouzia Al Hashish" as
     ORG, "Al Hashish" as PER) is the person: an ORG entity whose capitalised name ends with the full
-    name of a person (two words at least) and has no organisation word ("Council", "company")."""
+    name of a person (two words at least, or the surname of a two-word name that is a clause subject
+    elsewhere) and has no organisation word ("Council", "company")."""
     for org in list(table.organizations):
         tokens = org.tokens
         if len(tokens) < 2 or not all(t[:1].isupper() for t in org.name.split()):
@@ -502,6 +503,16 @@ def _persons_tagged_org(table: EntityTable, lex: Lexicons) -> None:
             continue
         person = next(
             (p for p in table.persons if len(p.tokens) >= 2 and tokens[-len(p.tokens) :] == p.tokens),
+            None,
+        ) or next(
+            # "Elon Musk" (ORG) and "Musk said" (PER, a clause subject): a first name and a surname
+            (
+                p
+                for p in table.persons
+                if len(tokens) == 2
+                and p.tokens == tokens[-1:]
+                and any(m.subject and not m.in_quote for m in p.mentions)
+            ),
             None,
         )
         if person is None:

@@ -153,6 +153,13 @@ class SpeakerResolver:
         the source's speaker — unless another person was introduced as a subject in between, outside
         quotes ("“…,” Smith said. ¶ Jones, the mayor, disagreed. ¶ “…”"), who then takes the quote."""
         conf = round(min(res.confidence or 0.0, CONFIDENCE[Resolution.INHERITED]) * 0.95, 3)
+        switched = self.introduced_between(res, after, start)
+        return switched or MentionResolution(res.cluster, conf, Resolution.INHERITED)
+
+    def introduced_between(self, res: MentionResolution, after: int, start: int) -> MentionResolution | None:
+        """The person introduced as a clause subject between characters ``after`` and ``start``,
+        outside quotes, who is not ``res``'s speaker ("“…,” says House. Durning needed no coaxing.
+        “…”": the second quote is Durning's); None when nobody was."""
         own = res.cluster.entity if res.cluster is not None else None
         latest: tuple[EntityMention, DocEntity] | None = None
         for e in self.table.persons:
@@ -163,7 +170,7 @@ class SpeakerResolver:
                     if latest is None or m.start > latest[0].start:
                         latest = (m, e)
         if latest is None:
-            return MentionResolution(res.cluster, conf, Resolution.INHERITED)
+            return None
         cl = self.cluster_for_entity(latest[1])
         cl.mentions.append(Span.of(self.view.text, latest[0].start, latest[0].end))
         return MentionResolution(cl, CONFIDENCE[Resolution.PRONOUN_AMBIGUOUS], Resolution.INHERITED)

@@ -337,3 +337,31 @@ def test_a_person_the_ner_sometimes_calls_an_organisation(extractor: Any) -> Non
     assert "Mina Al Rashid" not in [e.name for e in table.organizations]
     person = next(e for e in table.persons if e.name == "Mina Al Rashid")
     assert len(person.mentions) == 2
+
+
+def test_a_later_quote_of_the_paragraph_goes_to_the_person_introduced_in_between(extractor: Any) -> None:
+    r = extractor(
+        "Choreographer Pablo Rinaldi invited the dancer Ines Varga back this year. “The piece deserved more "
+        "time,” says Rinaldi. “We can go deeper now.” Varga did not hesitate. “I am grateful for the chance "
+        "to try again.”"
+    )
+    last = r.attributions[-1]
+    assert "grateful" in last.text
+    assert last.speaker is not None and last.speaker.name == "Ines Varga"
+    assert last.resolution is Resolution.INHERITED
+    second = next(a for a in r.attributions if "go deeper" in a.text)
+    assert second.speaker is not None and second.speaker.name == "Pablo Rinaldi"
+
+
+def test_a_first_and_last_name_the_ner_calls_an_organisation(extractor: Any) -> None:
+    from quotattr.document import build_view
+    from quotattr.entities import build_entities
+    from quotattr.lexicons import Lexicons
+
+    text = "Investor Dara Kovac sold her shares. Kovac said the price was right."
+    view = build_view(extractor.annotate(text), text)
+    assert any(e.text == "Kovac" and e.type == "PER" for e in view.entities), view.entities
+    view.entities = [attrs.evolve(e, type="ORG") if e.text == "Dara Kovac" else e for e in view.entities]
+    table = build_entities(view, Lexicons.default())
+    assert [e.name for e in table.organizations] == []
+    assert [e.name for e in table.persons] == ["Dara Kovac"]
