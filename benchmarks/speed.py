@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 
 __all__ = [
     "CorpusTiming",
+    "before_after",
     "build_text",
     "cold_start",
+    "corpus_rss",
     "git_commit",
     "machine_info",
     "peak_rss_mb",
@@ -436,10 +438,67 @@ def pipe_speed(extractor: Any, items: Sequence[tuple[str, str]], *, n_process: i
     return sum(word_count(t) for _, t in items) / (time.perf_counter() - t0)
 
 
+_CORPUS_RSS = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from benchmarks.ggt import read_ggt
+from benchmarks.speed import peak_rss_mb, run_corpus
+import quotattr
+kw = json.loads(sys.argv[3])
+items = [(d.doc_id, d.text) for d in read_ggt(sys.argv[2])][: kw.pop("docs")]
+before = kw.pop("stock", False)
+ex = quotattr.Extractor(threads=1, **kw)
+if before:
+    from quotattr.models import fastinfer
+    fastinfer.remove(ex.nlp)
+_, timing = run_corpus(ex, items, bulk=8, show_progress=False)
+print(json.dumps({"peak_rss_mb": peak_rss_mb(), "words_per_s": timing.words / timing.total_s}))
+"""
+
+
+def corpus_rss(gold: str, docs: int, **options: Any) -> dict[str, Any]:
+    """Peak RSS of a fresh process that loads one Extractor and runs the corpus (``bulk`` 8)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _CORPUS_RSS, str(REPO), gold, json.dumps({"docs": docs, **options})],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        cwd=REPO,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
+
+
+def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> dict[str, Any]:
+    """The extractors issue 20 compares, one core each: ``before`` (stanza's own code, every sentence
+    parsed, 1,500-word parser batches: the code before issue 20), ``speed-ups`` (every sentence
+    parsed, :mod:`quotattr.models.fastinfer` and 500-word parser batches), ``after`` (the default:
+    speed-ups and the parser on report sentences only)."""
+    from quotattr import Extractor
+    from quotattr.models import fastinfer
+
+    out: dict[str, Any] = {}
+    for name in configs:
+        if name == "before":
+            ex = Extractor(threads=1, parse="all", batch_sizes={"depparse": 1500})
+            fastinfer.remove(ex.nlp)
+        elif name == "speed-ups":
+            ex = Extractor(threads=1, parse="all")
+        else:
+            ex = Extractor(threads=1)
+        ex("“We will win,” Jane Doe told reporters.")  # warm-up
+        out[name] = ex
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m benchmarks.speed GGT_JSONL``: the per-processor profile of issue 20 and the parse
-    scopes side by side (one core, then ``pipe(n_process=2)``), as JSON on stdout."""
+    """``python -m benchmarks.speed GGT_JSONL``: issue 20's per-processor profile, and the code before
+    issue 20, the speed-ups alone and the default (speed-ups and two-pass parsing) side by side on
+    one core in alternating rounds; optionally pipe(n_process=2), peak RSS and cold start."""
     import argparse
+    import statistics
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=main.__doc__)
     ap.add_argument("gold", help="ggt_dev.jsonl (texts only are read)")
@@ -447,39 +506,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--bulk", type=int, default=8)
     ap.add_argument("--no-profile", action="store_true")
-    ap.add_argument("--pipe", action="store_true", help="also pipe(n_process=2) vs one core, per scope")
+    ap.add_argument("--pipe", action="store_true", help="also pipe(n_process=1 and 2), before and after")
+    ap.add_argument("--rss", action="store_true", help="peak RSS of a fresh process over the corpus, and cold start")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
 
     from benchmarks.ggt import read_ggt
-    from quotattr import Extractor
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
     items = [(d.doc_id, d.text) for d in read_ggt(args.gold)][: args.docs]
     report: dict[str, Any] = {"git": git_commit(), "machine": machine_info(), "corpus": args.gold}
-    configs = {scope: Extractor(threads=1, parse=scope) for scope in ("all", "reports")}
-    for ex in configs.values():
-        ex("“We will win,” Jane Doe told reporters.")  # warm-up
+    configs = before_after()
     if not args.no_profile:
-        report["profile"] = {scope: profile_corpus(ex, items, bulk=args.bulk) for scope, ex in configs.items()}
+        report["profile"] = {name: profile_corpus(configs[name], items, bulk=args.bulk) for name in ("before", "after")}
         log(json.dumps(report["profile"], indent=1))
     report["one_core"] = side_by_side(configs, items, rounds=args.rounds, bulk=args.bulk, log=log)
-    report["peak_rss_mb_two_pipelines"] = peak_rss_mb()
     if args.pipe:
         rows: dict[str, list[float]] = {}
         for r in range(args.rounds):
-            for scope in ("all", "reports") if r % 2 == 0 else ("reports", "all"):
+            for name in ("before", "after") if r % 2 == 0 else ("after", "before"):
                 for n in (1, 2):
-                    rows.setdefault(f"{scope} n_process={n}", []).append(
-                        pipe_speed(configs[scope], items, n_process=n, batch_size=args.bulk)
-                    )
-                    log(f"pipe round {r + 1} {scope} n_process={n}: {rows[f'{scope} n_process={n}'][-1]:.0f} words/s")
-        import statistics
-
+                    key = f"{name} n_process={n}"
+                    rows.setdefault(key, []).append(pipe_speed(configs[name], items, n_process=n, batch_size=args.bulk))
+                    log(f"pipe round {r + 1} {key}: {rows[key][-1]:.0f} words/s")
         report["pipe"] = {k: {"words_per_s": v, "median": statistics.median(v)} for k, v in rows.items()}
-    report["cold_start"] = {scope: cold_start() for scope in ("reports",)}
+    if args.rss:
+        del configs
+        report["corpus_rss"] = {
+            "before": corpus_rss(args.gold, args.docs, parse="all", batch_sizes={"depparse": 1500}, stock=True),
+            "after": corpus_rss(args.gold, args.docs),
+        }
+        report["cold_start"] = cold_start(threads=1)
     text = json.dumps(report, indent=1)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -14,7 +14,7 @@ from quotattr.guard import GuardSettings, check_text
 from quotattr.guard import annotate as guarded_annotate
 from quotattr.lexicons import Lexicons
 from quotattr.model import Result
-from quotattr.nlp import ModelSetInfo, StanzaDocument, build_pipeline
+from quotattr.nlp import ModelSetInfo, StanzaDocument, build_pipeline, set_parse_scope
 
 __all__ = ["Extractor", "extract"]
 
@@ -33,7 +33,11 @@ class Extractor:
     model-set directory; else ``$QUOTATTR_MODELS``. ``lexicons``: a :class:`~quotattr.lexicons.Lexicons`
     to extend or replace the cue, rank, title and organisation word lists. ``guard``: the limits of
     the input guard (:class:`~quotattr.guard.GuardSettings`: chunk size for long texts, longest
-    sentence handed to the parser).
+    sentence handed to the parser). ``parse``: ``"reports"`` runs the dependency parser
+    only on the sentences that can hold or introduce a report and their neighbours
+    (:func:`quotattr.nlp.report_sentences`), ``"all"`` on every sentence; ``"auto"`` (the default) is
+    ``"all"`` while the cue class ``learned`` is on (the learned sieve reads every sentence's
+    parse), ``"reports"`` otherwise.
     """
 
     def __init__(
@@ -46,7 +50,10 @@ class Extractor:
         batch_sizes: dict[str, int] | None = None,
         guard: GuardSettings | None = None,
         join_continuations: bool = False,
+        parse: Literal["auto", "all", "reports"] = "auto",
     ) -> None:
+        if parse not in ("auto", "all", "reports"):
+            raise ValueError(f"parse must be 'auto', 'all' or 'reports', not {parse!r}")
         sizes = batch_sizes or {}
         # what a worker process needs to build an equivalent Extractor (quotattr.batch, n_process > 1)
         self._init_args: dict[str, Any] = {
@@ -56,20 +63,43 @@ class Extractor:
             "batch_sizes": batch_sizes,
             "guard": guard,
             "join_continuations": join_continuations,
+            "parse": parse,
         }
         self.join_continuations = join_continuations
         self.guard = guard if guard is not None else GuardSettings()
-        self.lexicons = lexicons if lexicons is not None else Lexicons.default()
+        self.parse = parse
+        self._lexicons = lexicons if lexicons is not None else Lexicons.default()
         self._nlp, self.model_set = build_pipeline(
             models,
             use_gpu=use_gpu,
             threads=threads,
+            parse=self.parse_scope,
+            lexicons=self._lexicons,
             tokenize_batch_size=sizes.get("tokenize"),
             pos_batch_size=sizes.get("pos"),
             depparse_batch_size=sizes.get("depparse"),
             ner_batch_size=sizes.get("ner"),
             abbreviations=self.lexicons.abbreviations(),
         )
+
+    @property
+    def lexicons(self) -> Lexicons:
+        """The word lists the sieves use; setting them also sets which sentences the parser sees."""
+        return self._lexicons
+
+    @lexicons.setter
+    def lexicons(self, value: Lexicons) -> None:
+        self._lexicons = value
+        self._init_args["lexicons"] = value  # pipe(n_process > 1) workers use the same lists
+        if hasattr(self, "_nlp"):
+            set_parse_scope(self._nlp, self.parse_scope, value)
+
+    @property
+    def parse_scope(self) -> str:
+        """``"all"`` or ``"reports"``: the sentences the dependency parser sees (from ``parse``)."""
+        if self.parse == "auto":
+            return "all" if "learned" in self._lexicons.cue_classes else "reports"
+        return self.parse
 
     @property
     def nlp(self) -> Any:

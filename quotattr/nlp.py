@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from quotattr.lexicons import Lexicons
 from quotattr.models import BUNDLED_DIR, PROCESSORS, load_manifest, verify_model_set
 
 __all__ = [
@@ -38,12 +39,17 @@ __all__ = [
     "download_official",
     "merge_after_abbreviations",
     "official_dir",
+    "report_sentences",
     "resolve_model_set",
+    "set_parse_scope",
 ]
 
 ENV_MODELS = "QUOTATTR_MODELS"
 ENV_STANZA_DIR = "QUOTATTR_STANZA_DIR"
 PROCESSOR_LIST = ",".join(PROCESSORS)
+#: words per parser batch unless the caller says otherwise (stanza's default is 1,500): sentences
+#: are sorted by length, so smaller batches pad less; the parses are the same (issue 20)
+DEPPARSE_BATCH_SIZE = 500
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +165,8 @@ def build_pipeline(
     *,
     use_gpu: bool = False,
     threads: int | None = None,
+    parse: str = "all",
+    lexicons: Lexicons | None = None,
     tokenize_batch_size: int | None = None,
     pos_batch_size: int | None = None,
     depparse_batch_size: int | None = None,
@@ -170,10 +178,10 @@ def build_pipeline(
     Never downloads, never writes outside a temporary directory. ``threads`` sets torch's intra-op
     thread count (the process-wide setting) when given. The tokenizer never ends a sentence on one
     of ``abbreviations`` (default: the lexicon's ranks and honorifics, see
-    :func:`merge_after_abbreviations`).
+    :func:`merge_after_abbreviations`). ``parse``: ``"all"`` parses every sentence, ``"reports"``
+    only the sentences that can hold or introduce a report (:func:`report_sentences`, with the cue
+    words of ``lexicons``); see :func:`set_parse_scope`.
     """
-    from quotattr.lexicons import Lexicons
-
     info = resolve_model_set(models)
     if threads is not None:
         import torch
@@ -188,9 +196,11 @@ def build_pipeline(
         "use_gpu": use_gpu,
         "logging_level": "ERROR",
         "tokenize_postprocessor": _postprocessor(
-            Lexicons.default().abbreviations() if abbreviations is None else frozenset(abbreviations)
+            (lexicons or Lexicons.default()).abbreviations() if abbreviations is None else frozenset(abbreviations)
         ),
     }
+    if depparse_batch_size is None:
+        depparse_batch_size = DEPPARSE_BATCH_SIZE
     for name, value in (
         ("tokenize_batch_size", tokenize_batch_size),
         ("pos_batch_size", pos_batch_size),
@@ -208,6 +218,10 @@ def build_pipeline(
     from quotattr.models.fastdecode import use_in
 
     use_in(pipeline)  # same trees, faster cycle search: this pipeline's parser only
+    set_parse_scope(pipeline, parse, lexicons)
+    from quotattr.models import fastinfer
+
+    fastinfer.apply(pipeline)  # same outputs, less work: inference mode, one-matmul scorers
     return pipeline, info
 
 
@@ -240,3 +254,129 @@ def download_official(directory: Path | None = None) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     stanza.download("en", model_dir=str(target), processors=PROCESSOR_LIST, package="default", logging_level="INFO")
     return target
+
+
+# -- two-pass parsing: the parser only where a report can be ------------------------------------------
+
+PARSE_SCOPES = ("all", "reports")
+#: quotation marks that open or close a quote (a lone ’ or ' is far more often an apostrophe: only
+#: a token of its own counts)
+QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»", "„", "‟", "``", "''", "‘", "’", "‹", "›", "'"})
+#: sentences either side of a report sentence that are parsed too (a cue's subject or a lead-in
+#: can sit in the sentence before; "…,” she said. “…" runs across sentence ends)
+NEIGHBOURS = 1
+#: dependency relation of the words of a sentence the parser skipped (each word its own root)
+UNPARSED_DEPREL = "dep"
+
+
+def _cue_words(lexicons: Lexicons) -> tuple[frozenset[str], frozenset[str]]:
+    """The first words of the enabled cue entries (verbs and phrasal verbs) and the nominal cues."""
+    firsts = frozenset(entry.split()[0] for entry, cls in lexicons.cues.items() if cls in lexicons.cue_classes)
+    nominal = frozenset(lexicons.nominal_cues)
+    return firsts, nominal
+
+
+def _bases(word: Any) -> list[str]:
+    from quotattr.lexicons import _inflection_bases
+
+    text = str(word.text).lower()
+    out = [str(word.lemma or text).lower(), text]
+    out.extend(_inflection_bases(text))
+    return out
+
+
+def report_sentences(sentences: list[Any], lexicons: Lexicons, neighbours: int = NEIGHBOURS) -> list[bool]:
+    """Which of the POS-tagged and lemmatised stanza ``sentences`` the parser must see: those with a
+    quotation mark, a colon, "according to", a word whose lemma (or a regular or irregular base of
+    its form) starts an enabled cue of ``lexicons``, or a nominal cue ("claim", "warning"), and the
+    ``neighbours`` sentences either side of each. Every sieve that reads the parse starts from one of
+    these; the rest of the document needs POS, lemmas and entities only."""
+    firsts, nominal = _cue_words(lexicons)
+    irregular = lexicons.irregular
+    hit = [False] * len(sentences)
+    for k, sentence in enumerate(sentences):
+        words = sentence.words
+        for i, w in enumerate(words):
+            text = str(w.text)
+            low = text.lower()
+            according = low == "according" and i + 1 < len(words) and str(words[i + 1].text).lower() == "to"
+            if text in QUOTE_MARKS or text == ":" or low in nominal or according:
+                hit[k] = True
+            else:
+                bases = _bases(w)
+                if low in irregular:
+                    bases.append(irregular[low])
+                hit[k] = any(b in firsts for b in bases)
+            if hit[k]:
+                break
+    out = list(hit)
+    for k, h in enumerate(hit):
+        if h:
+            for j in range(max(0, k - neighbours), min(len(hit), k + neighbours + 1)):
+                out[j] = True
+    return out
+
+
+class _ScopedParser:
+    """The parse step of a two-pass pipeline: stanza's own depparse processor, run on a Document made
+    of the selected sentences only (the way stanza's ``bulk_process`` combines documents); every word
+    of a sentence left out gets head 0 and the relation :data:`UNPARSED_DEPREL`."""
+
+    def __init__(self, processor: Any, lexicons: Lexicons) -> None:
+        self.processor = processor
+        self.lexicons = lexicons
+        self.stock_process = type(processor).process.__get__(processor)
+        self.parsed = 0  #: sentences parsed / skipped so far (for benchmarks)
+        self.skipped = 0
+
+    def process(self, document: Any) -> Any:
+        from stanza.models.common.doc import Document
+
+        sentences = list(document.sentences)
+        keep = report_sentences(sentences, self.lexicons)
+        chosen = [s for s, k in zip(sentences, keep, strict=True) if k]
+        if chosen:
+            sub = Document([])
+            sub.sentences = chosen
+            sub.num_tokens = sum(len(s.tokens) for s in chosen)
+            sub.num_words = sum(len(s.words) for s in chosen)
+            self.stock_process(sub)  # annotations land on the shared sentence objects
+        for sentence, k in zip(sentences, keep, strict=True):
+            if not k:
+                for w in sentence.words:
+                    w.head = 0
+                    w.deprel = UNPARSED_DEPREL
+                sentence.build_dependencies()
+        self.parsed += len(chosen)
+        self.skipped += len(sentences) - len(chosen)
+        return document
+
+    def bulk_process(self, docs: list[Any]) -> list[Any]:
+        from stanza.models.common.doc import Document
+
+        combined = Document([])
+        combined.sentences = [s for d in docs for s in d.sentences]
+        combined.num_tokens = sum(d.num_tokens for d in docs)
+        combined.num_words = sum(d.num_words for d in docs)
+        self.process(combined)
+        return docs
+
+
+def set_parse_scope(pipeline: Any, scope: str = "all", lexicons: Lexicons | None = None) -> None:
+    """Parse every sentence (``"all"``, stanza's own behaviour) or only the sentences that can hold or
+    introduce a report (``"reports"``: :func:`report_sentences` with ``lexicons``' cue words, the
+    default lexicons when None). Changes only ``pipeline``'s depparse processor object."""
+    if scope not in PARSE_SCOPES:
+        raise ValueError(f"parse scope must be one of {PARSE_SCOPES}, not {scope!r}")
+    processor = getattr(pipeline, "processors", {}).get("depparse")
+    if processor is None:
+        return
+    for name in ("process", "bulk_process"):
+        processor.__dict__.pop(name, None)  # back to the class's methods
+    if scope == "reports":
+        scoped = _ScopedParser(processor, lexicons or Lexicons.default())
+        processor.process = scoped.process
+        processor.bulk_process = scoped.bulk_process
+        processor.quotattr_scope = scoped
+    else:
+        processor.__dict__.pop("quotattr_scope", None)
