@@ -129,8 +129,23 @@ def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | No
             groups[-1] = (groups[-1][0], b)
         else:
             groups.append((a, b))
-    groups = [g for g in groups if not _possessor_at(view, g[1]) and not _affiliation_at(view, g[0], first)]
+    groups = [
+        g
+        for g in groups
+        if not _possessor_at(view, g[1])
+        and not _affiliation_at(view, g[0], first)
+        and not _modifier_at(view, g[1], last)
+    ]
     return groups[-1] if groups else None
+
+
+def _modifier_at(view: DocView, k: int, last: int) -> bool:
+    """Does the name ending at word k only modify a common noun after it in the phrase ("many Green
+    supporters", "the Smith family")? That noun heads the phrase; the name is not the person."""
+    if k + 1 > last:
+        return False
+    nxt = view.words[k + 1]
+    return nxt.upos == "NOUN" and nxt.text[:1].islower() and view.words[k].head > k
 
 
 def _affiliation_at(view: DocView, k: int, floor: int) -> bool:

@@ -365,3 +365,13 @@ def test_a_first_and_last_name_the_ner_calls_an_organisation(extractor: Any) -> 
     table = build_entities(view, Lexicons.default())
     assert [e.name for e in table.organizations] == []
     assert [e.name for e in table.persons] == ["Dara Kovac"]
+
+
+def test_a_name_that_modifies_a_group_is_not_the_speaker(extractor: Any) -> None:
+    r = extractor(
+        "The Harbour Party lost the seat. Many Harbour supporters said they would stay home next time.\n\n"
+        "Pam Ostrow spoke for the family. The Ostrow family members said they were relieved."
+    )
+    for needle in ("stay home", "were relieved"):
+        a = next(x for x in r.attributions if needle in x.text)
+        assert a.speaker is not None and a.speaker.kind is SpeakerKind.UNNAMED, a.speaker
