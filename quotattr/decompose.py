@@ -212,6 +212,11 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
             seg_start = k + 1
     if seg_start <= last:
         segments.append((seg_start, last))
+    if len(segments) > 1 and _only_time(view, *segments[0], lex):
+        # "In November, the province proposed": the time is no part of the speaker
+        return _parse_mention(view, segments[1][0], last, lex)
+    if first < last and _only_time(view, first, first, lex) and view.words[first + 1].upos == "PROPN":
+        return _parse_mention(view, first + 1, last, lex)  # "On Wednesday Suncor disclosed"
     main = segments[0]
     appositives = segments[1:]
 
@@ -237,6 +242,19 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
     if person is not None:
         return _parse_person(view, span, (first, last), main, appositives, person, lex)
     return _parse_other(view, span, (first, last), main, appositives, lex)
+
+
+def _time_words(text: str, lex: Lexicons) -> bool:
+    words = [w.lower().strip(".,") for w in text.split()]
+    return bool(words) and all(w in lex.time_words or w.isdigit() for w in words)
+
+
+def _only_time(view: DocView, first: int, last: int, lex: Lexicons) -> bool:
+    """Are words[first..last] only a time expression ("November", "Wednesday", "December 2017")?"""
+    return all(
+        view.words[k].text.lower().rstrip(".") in lex.time_words or view.words[k].upos == "NUM"
+        for k in range(first, last + 1)
+    )
 
 
 def _seg_text(view: DocView, first: int, last: int) -> str:
@@ -430,6 +448,9 @@ def _parse_other(
     # "an official statement from the coalition": the organisation speaks through the document, so
     # the resolved source is the organisation (a person's document was parsed as a person already)
     m = regex.search(r"(?i)\b(?:from|by|of)\s+(.+)$", seg)
+    if m is not None and _time_words(m.group(1), lex):
+        seg, m = seg[: m.start()].strip(), None  # "City financial records from December 2017"
+        head_low = seg.split()[-1].lower() if seg else head_low
     head_word = seg.split()[-1].lower() if seg else ""
     doc_head = _document_head(seg, lex)
     if doc_head is not None and m is not None:
@@ -438,9 +459,13 @@ def _parse_other(
     owner = _document_owner(view, main, lex)
     if owner is not None:
         return owner if owner.span == span else attrs.evolve(owner, span=span, words=words)
+    if (head_low in lex.document_heads or head_word in lex.document_heads) and head.text[:1].isupper() and m is None:
+        # "Canada’s Food Price Report forecasts": the document's title, capitalised to its head
+        return ParsedMention(span, words, SpeakerKind.DOCUMENT, name=_strip_det(seg), nominal=True)
     if head_low in lex.document_heads or head_word in lex.document_heads:
         # "ISIS weekly propaganda al-Naba newspaper": the outlet's own name, and who runs it
-        names = _proper_runs(view, main[0], main[1] - 1)
+        hk = next((k for k in range(main[1], main[0] - 1, -1) if view.words[k].text.lower() == head_low), main[1])
+        names = _proper_runs(view, main[0], hk - 1)
         if names:
             parent = names[0] if len(names) > 1 else None
             return ParsedMention(span, words, SpeakerKind.ORGANIZATION, name=names[-1], organization=parent)

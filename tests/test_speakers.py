@@ -375,3 +375,23 @@ def test_a_name_that_modifies_a_group_is_not_the_speaker(extractor: Any) -> None
     for needle in ("stay home", "were relieved"):
         a = next(x for x in r.attributions if needle in x.text)
         assert a.speaker is not None and a.speaker.kind is SpeakerKind.UNNAMED, a.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("In March, the province said it would build two new schools.", "province", SpeakerKind.UNNAMED),
+        ("On Tuesday Veltrex disclosed that it had lost two contracts.", "Veltrex", None),
+        ("The Annual Housing Report forecasts that rents will rise again.", "The Annual Housing Report",
+         SpeakerKind.DOCUMENT),
+    ],
+)  # fmt: skip
+def test_time_words_and_titles_of_documents(extractor: Any, text: str, name: str, kind: SpeakerKind | None) -> None:
+    s = _only(extractor(text)).speaker
+    assert s is not None and (kind is None or s.kind is kind), s
+    assert s.name is not None and name in s.name and "March" not in s.name and "Tuesday" not in s.name
+
+
+def test_an_index_that_added_points_said_nothing(extractor: Any) -> None:
+    r = extractor("The Nikkei 225 index added 1.2 per cent to 20,402.27 as exporters rallied.")
+    assert r.attributions == ()

@@ -316,6 +316,9 @@ def _open_cue(ctx: Context, i: int, w: Word) -> bool:
         return False  # "She continued, “…”" cues only the quote; "prices continued to rise" reports nothing
     if w.deprel == "amod" and w.xpos == "VBN":
         return False  # an adjectival participle: "the proposed budget", "the alleged drop", "added sugar"
+    nxt = ctx.view.words[i + 1] if i + 1 < len(ctx.view.words) else None
+    if w.lemma == "add" and nxt is not None and (nxt.upos == "NUM" or nxt.text in ("$", "€", "£")):
+        return False  # "the FTSE 100 index added 0.2 per cent": arithmetic, not speech
     return not (ctx.in_verbatim(w.start) or not ctx.in_body(w.start))
 
 
