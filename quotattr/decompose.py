@@ -215,8 +215,14 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
     if len(segments) > 1 and _only_time(view, *segments[0], lex):
         # "In November, the province proposed": the time is no part of the speaker
         return _parse_mention(view, segments[1][0], last, lex)
-    if first < last and _only_time(view, first, first, lex) and view.words[first + 1].upos == "PROPN":
-        return _parse_mention(view, first + 1, last, lex)  # "On Wednesday Suncor disclosed"
+    if (
+        first < last
+        and _only_time(view, first, first, lex)
+        and view.words[first + 1].upos == "PROPN"
+        and first > 0
+        and view.words[first - 1].upos == "ADP"
+    ):
+        return _parse_mention(view, first + 1, last, lex)  # "On Wednesday Suncor disclosed" (not "May Jones")
     main = segments[0]
     appositives = segments[1:]
 
