@@ -6,6 +6,7 @@ stanza Document ─► document view ─► entity table ─► quote spans ─�
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import regex
@@ -78,39 +79,80 @@ def _opens_paragraph(view: DocView, q: QuoteSpan) -> bool:
 
 
 def resolve_conflicts(cands: list[Candidate]) -> list[Candidate]:
-    """Keep the strongest candidate per content; drop attributions nested inside a direct quote."""
-    direct_spans = [c for c in cands if c.quote is not None or c.sieve == "transcript"]
+    """Keep the strongest candidate per content; drop attributions nested inside a direct quote.
+
+    Indexed (near-linear): the direct spans by start with a running maximum of their ends, the kept
+    contents in a set, the kept candidates per cue word in coarse character buckets.
+    """
+    inside = _inside_direct(cands)
     kept: list[Candidate] = []
-    for c in sorted(cands, key=lambda c: -c.confidence):
+    contents: set[tuple[tuple[int, int], ...]] = set()
+    by_cue: dict[int | None, dict[int, list[Candidate]]] = {}
+    for i in sorted(range(len(cands)), key=lambda i: -cands[i].confidence):
+        c = cands[i]
+        if inside[i]:
+            continue
+        content = tuple(c.content)
+        if content in contents:
+            continue
+        buckets = by_cue.setdefault(c.cue_word, {})
         if any(
-            d is not c and d.start <= c.start and c.end <= d.end and d.end - d.start > c.end - c.start
-            for d in direct_spans
+            k.start < c.end and c.start < k.end and not _nested(k, c)
+            for b in _buckets(c.start, c.end)
+            for k in buckets.get(b, ())
         ):
             continue
-        if any(k.content == c.content for k in kept):
-            continue
-        if any(k.start < c.end and c.start < k.end and not _nested(k, c) and k.cue_word == c.cue_word for k in kept):
-            continue
         kept.append(c)
+        contents.add(content)
+        for b in _buckets(c.start, c.end):
+            buckets.setdefault(b, []).append(c)
     kept.sort(key=lambda c: (c.start, c.end))
     return kept
+
+
+_BUCKET = 2048  # characters per bucket of the overlap index
+
+
+def _buckets(start: int, end: int) -> range:
+    """The buckets of the characters ``start`` … ``end - 1`` (of ``start`` for an empty span)."""
+    return range(start // _BUCKET, max(start, end - 1) // _BUCKET + 1)
+
+
+def _inside_direct(cands: list[Candidate]) -> list[bool]:
+    """Per candidate: some other direct quote or transcript turn strictly contains its span.
+
+    A span ``d`` containing ``c`` is longer exactly when it starts before ``c`` or ends after it.
+    """
+    spans = sorted((c.start, c.end) for c in cands if c.quote is not None or c.sieve == "transcript")
+    starts = [a for a, _ in spans]
+    reach: list[int] = []  # reach[j]: the furthest end of spans[0 .. j]
+    for _, b in spans:
+        reach.append(b if not reach else max(reach[-1], b))
+    out: list[bool] = []
+    for c in cands:
+        lo = bisect.bisect_left(starts, c.start)  # spans[:lo] start before c
+        hi = bisect.bisect_right(starts, c.start)  # spans[lo:hi] start with c
+        out.append((lo > 0 and reach[lo - 1] >= c.end) or (hi > lo and reach[hi - 1] > c.end))
+    return out
 
 
 def join_same_paragraph_continuations(cands: list[Candidate], view: DocView) -> list[Candidate]:
     """Fold a continuation quote into the attribution it continues when both share a paragraph."""
     out: list[Candidate] = []
+    kept: set[int] = set()  # ids of ``out`` (candidates compare by identity)
     for c in cands:
         prev = c.inherit_from
         if (
             c.sieve == "continuation"
             and prev is not None
-            and prev in out
+            and id(prev) in kept
             and c.cue == prev.cue
             and view.paragraph_of(prev.start) == view.paragraph_of(c.start)
         ):
             prev.content.extend(c.content)
             continue
         out.append(c)
+        kept.add(id(c))
     return out
 
 

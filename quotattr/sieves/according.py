@@ -9,6 +9,7 @@ from quotattr.mentions import np_right
 from quotattr.model import QuoteKind
 from quotattr.quotes import QuoteSpan
 from quotattr.sieves import Candidate, Context
+from quotattr.sieves.indirect import SpanIndex
 
 __all__ = ["according_to"]
 
@@ -19,6 +20,10 @@ def according_to(ctx: Context) -> list[Candidate]:
     view = ctx.view
     out: list[Candidate] = []
     words = view.words
+    quotes, fragments = SpanIndex(ctx.quotes), SpanIndex(ctx.fragments)
+    openings: dict[int, QuoteSpan] = {}  # the first quote (sentence-level, then embedded) opening at each character
+    for q in (*ctx.quotes, *ctx.fragments):
+        openings.setdefault(q.start, q)
     for i, w in enumerate(words[:-1]):
         if w.text.lower() != "according" or words[i + 1].text.lower() != "to" or i in ctx.claimed_cues:
             continue
@@ -26,10 +31,11 @@ def according_to(ctx: Context) -> list[Candidate]:
             continue
         s_first, s_stop = view.clause_bounds(i)
         s_last = s_stop - 1
-        # a quote ending just before the sentence splits it: start after it
-        for q in ctx.quotes:
-            if q.end <= w.start and q.end > words[s_first].start:
-                s_first = view.first_word_from(q.end)
+        # a quote ending just before the sentence splits it: start after it (the latest such end
+        # decides, as a scan from the first quote on moves the start to each in turn)
+        closed = quotes.last_end(w.start)
+        if closed is not None and closed > words[s_first].start:
+            s_first = view.first_word_from(closed)
         source = np_right(view, i + 2, ctx.lex, s_last + 1) or _up_to_comma(view, i + 2, s_last)
         if source is None:
             continue
@@ -43,15 +49,15 @@ def according_to(ctx: Context) -> list[Candidate]:
         if not parts:
             continue
         spans = [(words[a].start, words[b].end) for a, b in parts]
-        if any(q.start < spans[-1][1] and spans[0][0] < q.end for q in ctx.quotes):
+        if quotes.overlaps(spans[0][0], spans[-1][1]):
             continue  # a direct quote: the direct sieves own it
         content: list[tuple[int, int]] = spans
         quote: QuoteSpan | None = None
-        opened = _quote_opening(ctx, words[after[0]].start) if before is None and after is not None else None
+        opened = openings.get(words[after[0]].start) if before is None and after is not None else None
         if opened is not None and after is not None and opened.end >= words[after[1]].end:
             # "According to Limbaugh, “[I]f it was left up to Hillary … in it.'”": the quote is the content
             content, quote, kind = list(opened.parts), opened, QuoteKind.DIRECT
-        elif any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans):
+        elif any(fragments.contains_one(a, b) for a, b in spans):
             kind = QuoteKind.MIXED
         else:
             kind = QuoteKind.INDIRECT
@@ -71,12 +77,6 @@ def according_to(ctx: Context) -> list[Candidate]:
         )
         ctx.claimed_cues.add(i)
     return out
-
-
-def _quote_opening(ctx: Context, start: int) -> QuoteSpan | None:
-    """The quote (sentence-level or embedded) that opens at character ``start``, if one does (the
-    caller checks it runs to the clause's end: "“critical” sites were hit" is a fragment)."""
-    return next((q for q in (*ctx.quotes, *ctx.fragments) if q.start == start), None)
 
 
 def _trimmed(view, first: int, last: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]

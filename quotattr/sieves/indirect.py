@@ -9,14 +9,18 @@ and edge punctuation; it is MIXED when it contains a quoted fragment.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections.abc import Sequence
+
 from quotattr.document import DocView, Word
 from quotattr.mentions import mention_for_cue, np_left, np_right, subject_of
 from quotattr.model import QuoteKind
-from quotattr.quotes import is_quote_char
+from quotattr.quotes import QuoteSpan, is_quote_char
 from quotattr.sieves import Candidate, Context
 from quotattr.sieves.direct import ADDRESSEE_CUES, cue_lemma, is_cue_word
 
-__all__ = ["reported"]
+__all__ = ["SpanIndex", "reported"]
 
 MAX_GAP_TO_THAT = 15
 #: confidence of a report by the evidence that found its content
@@ -35,6 +39,60 @@ CONFIDENCE = {
 DIRECTIVE_CUES = frozenset({"tell", "urge", "ask", "warn", "advise", "remind", "caution", "instruct", "order"})
 EDGE_PUNCT = frozenset({".", ",", ";", ":", "—", "–", "-", "(", ")"})
 FRAME_TAIL_MAX = 8
+_BUCKET = 2048  #: characters per bucket of the overlap index of :func:`nominal`
+
+
+class SpanIndex:
+    """Quote spans sorted by start, for bisect queries instead of a scan per cue."""
+
+    __slots__ = ("ends", "in_order", "items", "listed", "reach", "starts")
+
+    def __init__(self, spans: Sequence[QuoteSpan]) -> None:
+        self.listed = list(spans)
+        self.items = sorted(spans, key=lambda q: q.start)  # stable: list order among equal starts
+        self.in_order = all(a.start <= b.start for a, b in itertools.pairwise(spans))
+        self.starts = [q.start for q in self.items]
+        self.ends = sorted(q.end for q in spans)
+        self.reach: list[int] = []  # reach[k]: the furthest end of items[0 .. k]
+        for q in self.items:
+            self.reach.append(q.end if not self.reach else max(self.reach[-1], q.end))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Does a span overlap the characters ``a`` … ``b``?"""
+        k = bisect.bisect_left(self.starts, b)
+        return k > 0 and self.reach[k - 1] > a
+
+    def last_end(self, char: int) -> int | None:
+        """The latest end at or before ``char``."""
+        k = bisect.bisect_right(self.ends, char)
+        return self.ends[k - 1] if k else None
+
+    def contains_one(self, a: int, b: int) -> bool:
+        """Does a span lie within ``a`` … ``b``?"""
+        k = bisect.bisect_left(self.starts, a)
+        while k < len(self.items) and self.starts[k] <= b:
+            if self.items[k].end <= b:
+                return True
+            k += 1
+        return False
+
+    def grown_end(self, start: int, end: int) -> int:
+        """``end`` grown over each span that starts inside ``start`` … ``end`` and runs past it (in
+        list order: a grown end takes in the spans that start before it)."""
+        if not self.in_order:
+            for f in self.listed:
+                if start <= f.start < end < f.end:
+                    end = f.end
+            return end
+        spans = self.items
+        k = bisect.bisect_left(self.starts, start)
+        while k < len(spans) and spans[k].start < end:
+            if end < spans[k].end:
+                end = spans[k].end
+            k += 1
+        return end
+
+
 #: how a finding is reported: "the study found that …", "polls show Clinton leads …", "…, the
 #: survey found"; an evidence verb with only an object or an infinitive reports nothing
 EVIDENCE_COMPLEMENTS = frozenset({"that", "ccomp", "frame"})
@@ -281,7 +339,11 @@ def reported(ctx: Context) -> list[Candidate]:
     the addressee. Each report is claimed at once, so a later participle or conjunct can inherit it."""
     view = ctx.view
     out: list[Candidate] = []
-    by_cue = {c.cue_word: c for c in ctx.found if c.cue_word is not None}
+    by_cue = _Reports()
+    for c in ctx.found:
+        if c.cue_word is not None:
+            by_cue.put(c.cue_word, c)
+    quotes, fragments = SpanIndex(ctx.quotes), SpanIndex(ctx.fragments)
     for i, w in enumerate(view.words):
         if not _open_cue(ctx, i, w):
             continue
@@ -294,16 +356,16 @@ def reported(ctx: Context) -> list[Candidate]:
         words = _content_words(ctx, i, content, lemma)
         if words is None:
             continue
-        spans = _content_spans(ctx, words, extra)
+        spans = _content_spans(ctx, words, extra, quotes, fragments)
         if spans is None:
             continue
         first = words[0]
-        floor = _speaker_floor(ctx, i, sent)
+        floor = _speaker_floor(ctx, i, sent, quotes)
         mention, inherited = _speaker_for_cue(ctx, i, sent, how, first, floor, by_cue)
         addressee = _addressee_for_cue(ctx, i, lemma, first, floor)
-        cand = _candidate(ctx, i, lemma, how, spans, mention, addressee, inherited)
+        cand = _candidate(ctx, i, lemma, how, spans, mention, addressee, inherited, fragments)
         out.append(cand)
-        by_cue[i] = cand
+        by_cue.put(i, cand)
         ctx.claimed_cues.add(i)
     return out
 
@@ -512,21 +574,21 @@ def _content_words(ctx: Context, i: int, content: tuple[int, int], lemma: str) -
     return _trim(view, first, last)
 
 
-def _content_spans(ctx: Context, words: tuple[int, int], extra: tuple[int, int] | None) -> list[tuple[int, int]] | None:
+def _content_spans(
+    ctx: Context, words: tuple[int, int], extra: tuple[int, int] | None, quotes: SpanIndex, fragments: SpanIndex
+) -> list[tuple[int, int]] | None:
     """Character spans of the content words (and a split frame's second part), grown over a quoted
     fragment they run into; none when too short or overlapping a sentence-level quote."""
     view = ctx.view
     first, last = words
     c_start, c_end = view.words[first].start, view.words[last].end
-    for f in ctx.fragments:  # a quoted fragment the clause runs into belongs to it whole
-        if c_start <= f.start < c_end < f.end:
-            c_end = f.end
+    c_end = fragments.grown_end(c_start, c_end)  # a quoted fragment the clause runs into belongs to it whole
     if c_end - c_start < 3:
         return None
     spans = [(c_start, c_end)]
     if extra is not None and (second := _trim(view, *extra)) is not None:
         spans.append((view.words[second[0]].start, view.words[second[1]].end))
-    if any(q.start < b and a < q.end for q in ctx.quotes for a, b in spans):
+    if any(quotes.overlaps(a, b) for a, b in spans):
         return None  # overlaps a sentence-level quote: the direct sieves own it
     return spans
 
@@ -534,19 +596,42 @@ def _content_spans(ctx: Context, words: tuple[int, int], extra: tuple[int, int] 
 # -- speaker and addressee ------------------------------------------------------------------------
 
 
-def _speaker_floor(ctx: Context, i: int, sent: tuple[int, int]) -> int:
+def _speaker_floor(ctx: Context, i: int, sent: tuple[int, int], quotes: SpanIndex) -> int:
     """The first word a speaker may be: the clause start, or after the last sentence-level quote
     that closes before the cue."""
     view = ctx.view
-    w = view.words[i]
-    floor = sent[0]
-    for q in ctx.quotes:
-        if q.end <= w.start and q.end > view.words[floor].start:
-            floor = view.first_word_from(q.end)
-    return floor
+    last = quotes.last_end(view.words[i].start)
+    if last is not None and last > view.words[sent[0]].start:
+        return view.first_word_from(last)
+    return sent[0]
 
 
-def _inherited_report(ctx: Context, i: int, sent: tuple[int, int], by_cue: dict[int, Candidate]) -> Candidate | None:
+class _Reports:
+    """The reports by cue word (a later one on the same cue replaces the earlier), and by sentence."""
+
+    __slots__ = ("by_cue", "by_sentence")
+
+    def __init__(self) -> None:
+        self.by_cue: dict[int, Candidate] = {}
+        self.by_sentence: dict[int, dict[int, Candidate]] = {}
+
+    def put(self, cue: int, c: Candidate) -> None:
+        old = self.by_cue.get(cue)
+        if old is not None:
+            del self.by_sentence[old.sentence][cue]
+        self.by_cue[cue] = c
+        self.by_sentence.setdefault(c.sentence, {})[cue] = c
+
+    def get(self, cue: int) -> Candidate | None:
+        return self.by_cue.get(cue)
+
+    def latest_in_sentence(self, sentence: int, before: int) -> Candidate | None:
+        """The report of sentence ``sentence`` with the latest cue word below ``before``."""
+        earlier = [(cue, c) for cue, c in self.by_sentence.get(sentence, {}).items() if cue < before]
+        return max(earlier, key=lambda kc: kc[0])[1] if earlier else None
+
+
+def _inherited_report(ctx: Context, i: int, sent: tuple[int, int], by_cue: _Reports) -> Candidate | None:
     """The report whose speaker this cue may share: its governing cue's (advcl, conj, xcomp), or for
     a participle after a comma, the sentence's latest report."""
     view = ctx.view
@@ -557,8 +642,7 @@ def _inherited_report(ctx: Context, i: int, sent: tuple[int, int], by_cue: dict[
         j -= 1
     if inherited is None and w.xpos == "VBG" and not view.deps(i, "nsubj") and view.words[j].text == ",":
         # "…, Barzani said, adding that …": the participle shares the sentence's last speaker
-        earlier = [c for c in by_cue.values() if c.cue_word is not None and c.sentence == w.sent and c.cue_word < i]
-        inherited = max(earlier, key=lambda c: c.cue_word or 0) if earlier else None
+        inherited = by_cue.latest_in_sentence(w.sent, i)
     return inherited
 
 
@@ -574,7 +658,7 @@ def _speaker_for_cue(
     how: str,
     first: int,
     floor: int,
-    by_cue: dict[int, Candidate],
+    by_cue: _Reports,
 ) -> tuple[tuple[int, int] | None, Candidate | None]:
     """The speaker mention, and the report to inherit one from: a passive's by-agent, a governing
     cue's speaker, a participle's noun, a postposed subject, else the cue's subject."""
@@ -621,11 +705,12 @@ def _candidate(
     mention: tuple[int, int] | None,
     addressee: tuple[int, int] | None,
     inherited: Candidate | None,
+    fragments: SpanIndex,
 ) -> Candidate:
     """The report: MIXED when it holds a quoted fragment; less confident without a speaker mention."""
     view = ctx.view
     w = view.words[i]
-    mixed = any(a <= f.start and f.end <= b for f in ctx.fragments for a, b in spans)
+    mixed = any(fragments.contains_one(a, b) for a, b in spans)
     kind = QuoteKind.MIXED if mixed else QuoteKind.INDIRECT
     conf = CONFIDENCE[how]
     if mention is None:
@@ -766,7 +851,10 @@ def nominal(ctx: Context) -> list[Candidate]:
     that-clause. Without an owner ("the claim that …") nothing is reported."""
     view = ctx.view
     out: list[Candidate] = []
-    taken = [(c.start, c.end) for c in ctx.found]
+    taken: dict[int, list[tuple[int, int]]] = {}  # the claimed spans by character bucket
+    for c in ctx.found:
+        _take(taken, c.start, c.end)
+    quotes, fragments = SpanIndex(ctx.quotes), SpanIndex(ctx.fragments)
     for i, w in enumerate(view.words):
         lemma = ctx.lex.nominal_cues.get(w.lemma.lower()) or ctx.lex.nominal_cues.get(w.text.lower())
         if lemma is None or w.upos != "NOUN" or i + 1 >= len(view.words):
@@ -788,15 +876,13 @@ def nominal(ctx: Context) -> list[Candidate]:
         if trimmed is None:
             continue
         first, last = trimmed
-        span = (view.words[first].start, view.words[last].end)
-        for f in ctx.fragments:  # a quoted fragment the clause runs into belongs to it whole
-            if span[0] <= f.start < span[1] < f.end:
-                span = (span[0], f.end)
-        if span[1] - span[0] < 3 or any(a < span[1] and span[0] < b for a, b in taken):
+        # a quoted fragment the clause runs into belongs to it whole
+        span = (view.words[first].start, fragments.grown_end(view.words[first].start, view.words[last].end))
+        if span[1] - span[0] < 3 or _taken(taken, *span):
             continue
-        if any(q.start < span[1] and span[0] < q.end for q in ctx.quotes):
+        if quotes.overlaps(*span):
             continue
-        mixed = any(span[0] <= f.start and f.end <= span[1] for f in ctx.fragments)
+        mixed = fragments.contains_one(*span)
         out.append(
             Candidate(
                 content=[span],
@@ -810,5 +896,20 @@ def nominal(ctx: Context) -> list[Candidate]:
                 mention=mention,
             )
         )
-        taken.append(span)
+        _take(taken, *span)
     return out
+
+
+def _buckets(start: int, end: int) -> range:
+    """The buckets of the characters ``start`` … ``end - 1`` (of ``start`` for an empty span)."""
+    return range(start // _BUCKET, max(start, end - 1) // _BUCKET + 1)
+
+
+def _take(taken: dict[int, list[tuple[int, int]]], start: int, end: int) -> None:
+    for k in _buckets(start, end):
+        taken.setdefault(k, []).append((start, end))
+
+
+def _taken(taken: dict[int, list[tuple[int, int]]], start: int, end: int) -> bool:
+    """Does a claimed span overlap ``start`` … ``end``?"""
+    return any(a < end and start < b for k in _buckets(start, end) for a, b in taken.get(k, ()))
