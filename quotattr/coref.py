@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from quotattr.document import DocView
-from quotattr.entities import DocEntity, EntityMention, EntityTable
+from quotattr.entities import DocEntity, Enclosing, EntityMention, EntityTable
 
 __all__ = ["PRONOUN_GENDER", "Antecedent", "resolve_pronouns", "salience"]
 
@@ -183,11 +183,12 @@ def resolve_pronouns(
     persons = table.persons
     if index is None:
         index = MentionIndex(persons)
+    quotes = Enclosing(quote_spans)
     for w in view.words:
         low = w.text.lower()
         if low not in PRONOUN_GENDER or w.upos != "PRON":
             continue
-        if any(a <= w.start and w.end <= b for a, b in quote_spans):
+        if quotes.contains(w.start, w.end):
             continue
         gender = PRONOUN_GENDER[low]
         scored = salience(view, persons, w.i, gender, speakers, index, (not_in or {}).get(w.i, ()))

@@ -10,13 +10,14 @@ resolution (:mod:`quotattr.speakers`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 
 import attrs
 import regex
 
-from quotattr.document import INSTITUTION_TYPES, PERSON_TYPES, DocView
+from quotattr.document import INSTITUTION_TYPES, PERSON_TYPES, DocView, Entity
 from quotattr.lexicons import Lexicons
 from quotattr.model import Span, SpeakerKind
 
@@ -44,6 +45,19 @@ _PARTY_TAG = regex.compile(r"^[DRI]-[A-Z][\p{L}.]*$")
 _EDGE = " ,;:-–—()[]\u00a0"
 ORG_ADPS = ("for", "of", "at", "from", "with", "in", "to")
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# compiled once (a phrase is decomposed many times in a long document)
+_POSSESSIVE_END_RE = regex.compile(POSSESSIVE_END)
+_LEADING_DET = regex.compile(r"(?i)^(?:the|a|an|its|their|his|her)(?:\s+|$)")
+_NONSPACE = regex.compile(r"\S+")
+_OF_ORG = regex.compile(r"(?i)^(?:of|from|with|at)\s+(?:the\s+)?(\p{Lu}.*)$")
+_TITLE_OF = regex.compile(r"^(of\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+(?=(?:at|for|with|in)\s+\S)")
+_ORG_AFTER = regex.compile(r"(?i)^(?:" + "|".join(ORG_ADPS) + r")\s+(.+)$")
+_APOSTROPHE_S = regex.compile(r"['’]s$")
+_ROLE_OF = regex.compile(
+    r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:" + "|".join(ORG_ADPS) + r")\s+.+)?$"
+)
+_FROM_TAIL = regex.compile(r"(?i)\b(?:from|by|of)\s+(.+)$")
+_DOCUMENT_OF = regex.compile(r"(?i)^(?:(?:an?|the|its|their)\s+)?(?:[\w-]+\s+){0,3}?(\w+)\s+(?:from|by|of)\s+")
 
 
 @attrs.define(slots=True)
@@ -70,7 +84,7 @@ def clean(text: str) -> str:
 
 
 def _strip_det(text: str) -> str:
-    return regex.sub(r"(?i)^(?:the|a|an|its|their|his|her)(?:\s+|$)", "", text).strip()
+    return _LEADING_DET.sub("", text).strip()
 
 
 def _strip_possessor(text: str) -> str:
@@ -110,9 +124,44 @@ def rank_before(text: str, lex: Lexicons) -> tuple[str, int] | None:
     surface = max(matches, key=len)  # the longest rank wins ("Maj. Gen." over "Gen.")
     # map back to an offset in the original text (count the rank's words from the end)
     n_words = len(surface.split())
-    parts = list(regex.finditer(r"\S+", stripped))
+    parts = list(_NONSPACE.finditer(stripped))
     start = parts[-n_words].start() if len(parts) >= n_words else 0
     return lex.ranks[surface], start
+
+
+class _EntityIndex:
+    """The entities of a document by first word, with a running maximum of their last words."""
+
+    __slots__ = ("entities", "firsts", "order", "reach", "size")
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.entities = entities
+        self.size = len(entities)
+        self.order = sorted(range(len(entities)), key=lambda k: entities[k].first)
+        self.firsts = [entities[k].first for k in self.order]
+        self.reach: list[int] = []  # reach[j]: the furthest last word of entities order[0 .. j]
+        for k in self.order:
+            last = entities[k].last
+            self.reach.append(last if not self.reach else max(self.reach[-1], last))
+
+    def overlapping(self, first: int, last: int) -> list[Entity]:
+        stop = bisect.bisect_right(self.firsts, last)  # order[:stop] start at or before ``last``
+        lo = bisect.bisect_left(self.reach, first, 0, stop)  # before lo all end before ``first``
+        hits = sorted(k for k in self.order[lo:stop] if self.entities[k].last >= first)
+        return [self.entities[k] for k in hits]
+
+
+_ENTITY_INDEX: list[_EntityIndex] = []  # the last document's (one entry)
+
+
+def entities_overlapping(view: DocView, first: int, last: int) -> list[Entity]:
+    """The entities of ``view`` that share a word with [first, last], in ``view.entities`` order (an
+    index kept for the document at hand, instead of a scan of all its entities per phrase)."""
+    index = _ENTITY_INDEX[0] if _ENTITY_INDEX else None
+    if index is None or index.entities is not view.entities or index.size != len(view.entities):
+        index = _EntityIndex(view.entities)
+        _ENTITY_INDEX[:] = [index]
+    return index.overlapping(first, last)
 
 
 def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | None:
@@ -121,8 +170,8 @@ def _person_entity(view: DocView, first: int, last: int) -> tuple[int, int] | No
     ("Obama's former campaign strategist"), nor a place the NER took for one ("St. Charles Police
     Lt. Tom Wilkison" → Tom Wilkison)."""
     groups: list[tuple[int, int]] = []
-    for ent in view.entities:
-        if ent.type not in PERSON_TYPES or ent.last < first or ent.first > last:
+    for ent in entities_overlapping(view, first, last):
+        if ent.type not in PERSON_TYPES:
             continue
         a, b = max(first, ent.first), min(last, ent.last)
         if groups and a == groups[-1][1] + 1:
@@ -159,7 +208,7 @@ def _affiliation_at(view: DocView, k: int, floor: int) -> bool:
 def _possessor_at(view: DocView, k: int) -> bool:
     """Does the name ending at word k own what follows ("Obama's", "Schumer‘s")?"""
     w = view.words[k]
-    if regex.search(POSSESSIVE_END, w.text):
+    if _POSSESSIVE_END_RE.search(w.text):
         return True
     return k + 1 < len(view.words) and view.words[k + 1].text in ("'s", "’s", "‘s", "'", "’")
 
@@ -184,7 +233,7 @@ def _is_org_like(text: str, view: DocView, first: int, last: int, lex: Lexicons)
     words = [w.lower().strip(".,’'") for w in text.split()]
     if any(w in lex.org_heads for w in words):
         return True
-    return any(ent.type in INSTITUTION_TYPES and ent.first <= last and first <= ent.last for ent in view.entities)
+    return any(ent.type in INSTITUTION_TYPES for ent in entities_overlapping(view, first, last))
 
 
 def parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> ParsedMention:
@@ -311,7 +360,7 @@ def _parse_person(
     if modified_rank is not None:
         title = modified_rank
     after = _seg_text(view, p_last + 1, main[1])
-    tail = regex.match(r"(?i)^(?:of|from|with|at)\s+(?:the\s+)?(\p{Lu}.*)$", clean(after)) if after else None
+    tail = _OF_ORG.match(clean(after)) if after else None
     if tail is not None and org is None:
         org = clean(tail.group(1))  # "Fire Chief Laura Benson of the Riverside County Fire Department"
     for a, b in appositives:
@@ -333,7 +382,7 @@ def clean_name(text: str) -> str:
     m = _NAME_POSSESSOR.match(text)
     if m is not None and text[m.end() :].strip():
         text = text[m.end() :]
-    return regex.sub(POSSESSIVE_END, "", text).strip()
+    return _POSSESSIVE_END_RE.sub("", text).strip()
 
 
 def is_name(text: str | None, lex: Lexicons) -> bool:
@@ -362,11 +411,11 @@ def title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]:
     before = seg[:t_start].strip()
     org: str | None = None
     # "director of public health at Eastshire County Council": the lower-case "of" phrase is the role's
-    ext = regex.match(r"^(of\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+(?=(?:at|for|with|in)\s+\S)", after)
+    ext = _TITLE_OF.match(after)
     if ext is not None:
         title = f"{title} {ext.group(1)}"
         after = after[ext.end() :]
-    m = regex.match(r"(?i)^(?:" + "|".join(ORG_ADPS) + r")\s+(.+)$", after)
+    m = _ORG_AFTER.match(after)
     if m:
         org = _strip_possessor(_strip_det(clean(m.group(1))))
     if before:
@@ -412,8 +461,8 @@ def _split_premodifiers(text: str, lex: Lexicons) -> tuple[str, str | None]:
     prefix: list[str] = []
     possessor: str | None = None
     for word in text.split():
-        if regex.search(r"['’]s$", word):
-            possessor = _strip_det(" ".join([*org_words, *prefix, regex.sub(r"['’]s$", "", word)]))
+        if _APOSTROPHE_S.search(word):
+            possessor = _strip_det(" ".join([*org_words, *prefix, _APOSTROPHE_S.sub("", word)]))
             org_words, prefix = [], []
         elif word.lower() in TITLE_QUALIFIERS:
             continue
@@ -431,10 +480,7 @@ def _split_premodifiers(text: str, lex: Lexicons) -> tuple[str, str | None]:
 
 def _appositive_head(seg: str, lex: Lexicons) -> tuple[int, int] | None:
     """An unlisted role in an appositive: "a nurse at the county hospital" → "nurse"."""
-    m = regex.match(
-        r"(?i)^(?:an?|the)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?:\s+(?:" + "|".join(ORG_ADPS) + r")\s+.+)?$",
-        seg,
-    )
+    m = _ROLE_OF.match(seg)
     if m is None:
         return None
     return m.start(1), m.end(1)
@@ -453,7 +499,7 @@ def _parse_other(
     head_low = head.text.lower()
     # "an official statement from the coalition": the organisation speaks through the document, so
     # the resolved source is the organisation (a person's document was parsed as a person already)
-    m = regex.search(r"(?i)\b(?:from|by|of)\s+(.+)$", seg)
+    m = _FROM_TAIL.search(seg)
     if m is not None and _time_words(m.group(1), lex):
         seg, m = seg[: m.start()].strip(), None  # "City financial records from December 2017"
         head_low = seg.split()[-1].lower() if seg else head_low
@@ -520,7 +566,7 @@ def _names_something(view: DocView, main: tuple[int, int], name: str, lex: Lexic
         return True
     if any(w.lower().strip(".,") in lex.org_heads for w in name.split()):
         return True
-    return any(ent.first <= main[1] and main[0] <= ent.last for ent in view.entities)
+    return bool(entities_overlapping(view, main[0], main[1]))
 
 
 _POSTMODIFIER_STARTS = frozenset({"familiar", "close", "with", "who", "that", "of", "in", "at", "for", "from", "on"})
@@ -549,7 +595,7 @@ def _document_owner(view: DocView, main: tuple[int, int], lex: Lexicons) -> Pars
         span = Span.of(view.text, w.start, w.end)
         return ParsedMention(span, (first, first), SpeakerKind.PERSON, pronoun=w.text.lower())
     for k in range(first, last):
-        if view.words[k + 1].text in ("'s", "’s", "‘s") or regex.search(POSSESSIVE_END, view.words[k].text):
+        if view.words[k + 1].text in ("'s", "’s", "‘s") or _POSSESSIVE_END_RE.search(view.words[k].text):
             person = _person_entity(view, first, k)
             if person is None and not (view.words[k].upos == "PROPN" and view.words[k].text[:1].isupper()):
                 return None
@@ -561,7 +607,7 @@ def _document_owner(view: DocView, main: tuple[int, int], lex: Lexicons) -> Pars
 
 
 def _document_head(seg: str, lex: Lexicons) -> str | None:
-    m = regex.match(r"(?i)^(?:(?:an?|the|its|their)\s+)?(?:[\w-]+\s+){0,3}?(\w+)\s+(?:from|by|of)\s+", seg)
+    m = _DOCUMENT_OF.match(seg)
     if m and m.group(1).lower() in lex.document_heads:
         return m.group(1).lower()
     return None

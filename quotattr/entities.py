@@ -19,7 +19,9 @@ with its evidence span. Nothing is guessed from a first name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import functools
+from collections.abc import Callable, Sequence
 
 import attrs
 import regex
@@ -38,7 +40,16 @@ from quotattr.lexicons import Lexicons
 from quotattr.mentions import np_left
 from quotattr.model import SpeakerKind
 
-__all__ = ["DocEntity", "EntityMention", "EntityTable", "build_entities", "gender_of_words", "name_tokens"]
+__all__ = [
+    "DocEntity",
+    "Enclosing",
+    "EntityMention",
+    "EntityTable",
+    "MentionStarts",
+    "build_entities",
+    "gender_of_words",
+    "name_tokens",
+]
 
 ORG_TYPES = frozenset({"ORG", "ORGANIZATION"})
 #: gendered.tsv's codes as Speaker genders
@@ -53,10 +64,20 @@ _EMBED = regex.compile(
 _CREDIT = regex.compile(r"\((?:[^()\n/]{1,60})/(?:[^()\n]{1,60})\)")
 
 
+_POSSESSIVE_END = regex.compile(POSSESSIVE_END)
+_ARTICLE = regex.compile(r"(?i)^the\s+")
+
+
 def name_tokens(name: str | None) -> list[str]:
     """Lower-cased words of a name without edge punctuation ("Myles Caggins III" → myles, caggins, iii)."""
-    words = [regex.sub(POSSESSIVE_END, "", t) for t in (name or "").split()]
-    return [t.lower().strip(".,’‘'") for t in words if t.strip(".,’‘'")]
+    return list(_name_tokens(name or ""))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    # cached: the entity table asks for the tokens of every entity's name at every lookup
+    words = [_POSSESSIVE_END.sub("", t) for t in name.split()]
+    return tuple(t.lower().strip(".,’‘'") for t in words if t.strip(".,’‘'"))
 
 
 @attrs.define(slots=True, eq=False)
@@ -117,11 +138,46 @@ class DocEntity:
             self.gender_evidence.append(span)
 
 
+class MentionStarts:
+    """Per entity, the sorted starts of its mentions that pass ``keep``: the latest one before a
+    position is a bisect, not a scan of every mention (a long document names a person thousands of
+    times). Kept up to date as mentions are appended; rebuilt when the list is replaced. ``keep``
+    must look only at what does not change once a mention is in the list."""
+
+    __slots__ = ("_cache", "_keep")
+
+    def __init__(self, keep: Callable[[EntityMention], bool] | None = None) -> None:
+        self._keep = keep
+        self._cache: dict[int, tuple[DocEntity, list[EntityMention], list[int], list[int]]] = {}
+
+    def latest_before(self, e: DocEntity, before: int) -> int | None:
+        """The latest start of ``e``'s kept mentions that is below ``before`` (None when none is)."""
+        starts = self._starts(e)
+        k = bisect.bisect_left(starts, before)
+        return starts[k - 1] if k else None
+
+    def _starts(self, e: DocEntity) -> list[int]:
+        entry = self._cache.get(id(e))
+        keep = self._keep
+        if entry is None or entry[0] is not e or entry[1] is not e.mentions or entry[2][0] > len(e.mentions):
+            starts = sorted(m.start for m in e.mentions if keep is None or keep(m))
+            self._cache[id(e)] = (e, e.mentions, [len(e.mentions)], starts)
+            return starts
+        seen, starts = entry[2], entry[3]
+        if seen[0] < len(e.mentions):
+            for m in e.mentions[seen[0] :]:
+                if keep is None or keep(m):
+                    bisect.insort(starts, m.start)
+            seen[0] = len(e.mentions)
+        return starts
+
+
 @attrs.define(slots=True)
 class EntityTable:
     """All entities of a document, persons and organisations, in order of first mention."""
 
     entities: list[DocEntity] = attrs.field(factory=list)
+    _starts: MentionStarts = attrs.field(factory=MentionStarts, init=False, repr=False, eq=False)
 
     @property
     def persons(self) -> list[DocEntity]:
@@ -148,7 +204,7 @@ class EntityTable:
                 same = [e for e in persons if len(e.tokens) > n and e.tokens[-n:] == list(tokens)]
             return same[0] if same else None
         tok = tokens[0]
-        ordered = sorted(persons, key=lambda e: _last_mention_before(e, before), reverse=True)
+        ordered = sorted(persons, key=lambda e: self._last_mention_before(e, before), reverse=True)
         for pick in (_surname_of, _first_name_of):
             hits = [e for e in ordered if len(e.tokens) > 1 and pick(e.tokens) == tok]
             earlier = [e for e in hits if before is None or e.first_start < before]
@@ -157,6 +213,13 @@ class EntityTable:
             if hits:
                 return min(hits, key=lambda e: e.first_start)
         return None
+
+    def _last_mention_before(self, e: DocEntity, before: int | None) -> int:
+        """The latest start of ``e``'s mentions below ``before`` (any when None), -1 when none."""
+        if before is None:
+            return max((m.start for m in e.mentions), default=-1)
+        latest = self._starts.latest_before(e, before)
+        return -1 if latest is None else latest
 
     def organization_named(self, text: str) -> DocEntity | None:
         low = text.lower().strip()
@@ -181,11 +244,6 @@ def _same_full_name(a: list[str], b: list[str]) -> bool:
     if not ca or not cb:
         return False
     return ca[-1] == cb[-1] and (ca[0] == cb[0] or (ca[0][:1] == cb[0][:1] and (len(ca[0]) <= 2 or len(cb[0]) <= 2)))
-
-
-def _last_mention_before(e: DocEntity, before: int | None) -> int:
-    starts = [m.start for m in e.mentions if before is None or m.start < before]
-    return max(starts) if starts else -1
 
 
 # -- building ------------------------------------------------------------------------------------
@@ -258,8 +316,23 @@ def _is_subject(view: DocView, first: int, last: int) -> bool:
     return False
 
 
-def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
+class Enclosing:
+    """Character spans (quotes, photo credits) indexed by start with a running maximum of their
+    ends: does one of them contain a given span? (one bisect, not a scan of them all)"""
+
+    __slots__ = ("reach", "starts")
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # reach[k]: the furthest end of ordered[0 .. k]
+        for _, b in ordered:
+            self.reach.append(b if not self.reach else max(self.reach[-1], b))
+
+    def contains(self, start: int, end: int) -> bool:
+        """Is ``start`` … ``end`` inside one of the spans?"""
+        k = bisect.bisect_right(self.starts, start)
+        return k > 0 and self.reach[k - 1] >= end
 
 
 def _right_context(view: DocView, last: int, lex: Lexicons) -> int:
@@ -332,11 +405,12 @@ def build_entities(
     organisations from the ORG entities; ``quote_spans`` mark mentions inside quotation marks,
     ``body`` (per paragraph) the running text, so that a byline or photo credit introduces no one."""
     table = EntityTable()
+    quotes = Enclosing(quote_spans)
     for first, last in _person_spans(view):
-        _add_person(table, view, lex, first, last, quote_spans)
-    _add_organizations(table, view, quote_spans)
+        _add_person(table, view, lex, first, last, quotes)
+    _add_organizations(table, view, quotes)
     _persons_tagged_org(table, lex)
-    credits = [(m.start(), m.end()) for m in _CREDIT.finditer(view.text)]
+    credits = Enclosing([(m.start(), m.end()) for m in _CREDIT.finditer(view.text)])
     embeds: dict[int, bool] = {}
     for e in table.entities:
         for m in e.mentions:
@@ -345,7 +419,7 @@ def build_entities(
                 a, b = view.paragraph_span(para)
                 embeds[para] = _EMBED.search(view.text, a, b) is not None
             in_body = body is None or (para < len(body) and body[para])
-            m.in_body = in_body and not embeds[para] and not _inside(credits, m.start, m.end)
+            m.in_body = in_body and not embeds[para] and not credits.contains(m.start, m.end)
     table.entities.sort(key=lambda e: e.first_start)
     return table
 
@@ -356,7 +430,7 @@ def _add_person(
     lex: Lexicons,
     first: int,
     last: int,
-    quote_spans: Sequence[tuple[int, int]],
+    quotes: Enclosing,
 ) -> None:
     words = view.words
     n_first, n_last, rank, hon_gender = core_name(view, first, last, lex)
@@ -372,7 +446,7 @@ def _add_person(
         end,
         words[n_first].sent,
         _is_subject(view, n_first, n_last),
-        _inside(quote_spans, start, end),
+        quotes.contains(start, end),
     )
     entity = table.person_named(tokens, before=start)
     if entity is None and len(tokens) > 1:
@@ -446,12 +520,12 @@ def _gender_word(lex: Lexicons, title: str | None) -> str | None:
     return gender_of_words(lex, (title or "").split())
 
 
-def _add_organizations(table: EntityTable, view: DocView, quote_spans: Sequence[tuple[int, int]]) -> None:
+def _add_organizations(table: EntityTable, view: DocView, quotes: Enclosing) -> None:
     words = view.words
     for ent in view.entities:
         if ent.type not in ORG_TYPES:
             continue
-        name = clean_name(regex.sub(r"(?i)^the\s+", "", ent.text))
+        name = clean_name(_ARTICLE.sub("", ent.text))
         if not name:
             continue
         existing = table.organization_named(name)
@@ -485,7 +559,7 @@ def _add_organizations(table: EntityTable, view: DocView, quote_spans: Sequence[
                 ent.end,
                 words[ent.first].sent,
                 _is_subject(view, ent.first, ent.last),
-                _inside(quote_spans, ent.start, ent.end),
+                quotes.contains(ent.start, ent.end),
             )
         )
 

@@ -17,6 +17,7 @@ per real source → one frozen :class:`~quotattr.model.Speaker` each.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -25,7 +26,15 @@ import regex
 from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, MentionIndex, resolve_pronouns, salience
 from quotattr.decompose import FIRST_PERSON, INVISIBLE, ParsedMention, clean, is_name, parse_mention
 from quotattr.document import PERSON_TYPES, DocView
-from quotattr.entities import DocEntity, EntityMention, EntityTable, gender_of_words, name_tokens
+from quotattr.entities import (
+    DocEntity,
+    Enclosing,
+    EntityMention,
+    EntityTable,
+    MentionStarts,
+    gender_of_words,
+    name_tokens,
+)
 from quotattr.lexicons import Lexicons
 from quotattr.model import Gender, Resolution, Span, Speaker, SpeakerKind
 from quotattr.quotes import is_quote_char
@@ -107,11 +116,15 @@ class SpeakerResolver:
         self.lex = lex
         self.table = table
         self.quote_spans = quote_spans
+        self._quotes = Enclosing(quote_spans)
         self.by_entity: dict[int, SpeakerCluster] = {}
         self.by_key: dict[tuple[SpeakerKind, str], SpeakerCluster] = {}
         self.clusters: list[SpeakerCluster] = []
         self.pronouns: dict[int, Antecedent] = {}
         self.index: MentionIndex | None = None
+        self._all_starts = MentionStarts()
+        self._body_starts = MentionStarts(lambda m: m.in_body)
+        self._said_ends: dict[int, tuple[DocEntity, int, list[int], list[int]]] = {}
 
     def cluster_for_entity(self, e: DocEntity) -> SpeakerCluster:
         cl = self.by_entity.get(id(e))
@@ -131,7 +144,7 @@ class SpeakerResolver:
         return cl
 
     def in_quote(self, start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in self.quote_spans)
+        return self._quotes.contains(start, end)
 
     def full_organizations(self) -> None:
         """An organisation given only by its head word ("Council leader Priya Nandakumar") is the
@@ -161,19 +174,40 @@ class SpeakerResolver:
         outside quotes, who is not ``res``'s speaker ("“…,” says House. Durning needed no coaxing.
         “…”": the second quote is Durning's); None when nobody was."""
         own = res.cluster.entity if res.cluster is not None else None
-        latest: tuple[EntityMention, DocEntity] | None = None
-        for e in self.table.persons:
-            if e is own:
-                continue
-            for m in e.mentions:
-                if after <= m.start < start and m.in_body and not m.in_quote and m.subject:
-                    if latest is None or m.start > latest[0].start:
-                        latest = (m, e)
+        latest = self._latest_subject(own, after, start)
         if latest is None:
             return None
         cl = self.cluster_for_entity(latest[1])
         cl.mentions.append(Span.of(self.view.text, latest[0].start, latest[0].end))
         return MentionResolution(cl, CONFIDENCE[Resolution.PRONOUN_AMBIGUOUS], Resolution.INHERITED)
+
+    def _latest_subject(self, own: DocEntity | None, after: int, start: int) -> tuple[EntityMention, DocEntity] | None:
+        """The latest mention starting in ``after`` … ``start`` of a person other than ``own`` that is
+        a clause subject in the body, outside quotes (among mentions starting together, the first
+        in table order, as a scan of the persons would find)."""
+
+        def fits(e: DocEntity, m: EntityMention) -> bool:
+            return e is not own and m.in_body and not m.in_quote and m.subject
+
+        if self.index is None:
+            latest: tuple[EntityMention, DocEntity] | None = None
+            for e in self.table.persons:
+                for m in e.mentions:
+                    if after <= m.start < start and fits(e, m) and (latest is None or m.start > latest[0].start):
+                        latest = (m, e)
+            return latest
+        window = self.index.window(after, start)
+        k = len(window) - 1
+        while k >= 0 and not fits(*window[k]):
+            k -= 1
+        if k < 0:
+            return None
+        top = window[k][1].start
+        tied = [(e, m) for e, m in window if m.start == top and fits(e, m)]
+        if len(tied) > 1:
+            order = {id(e): n for n, e in enumerate(self.table.persons)}
+            tied.sort(key=lambda em: (order[id(em[0])], em[0].mentions.index(em[1])))
+        return tied[0][1], tied[0][0]
 
     def context_speaker(self, start: int) -> MentionResolution:
         """The speaker of a quote with no cue and nothing to inherit from: the most salient person at
@@ -245,9 +279,9 @@ class SpeakerResolver:
     def _recent_organization(self, before: int) -> DocEntity | None:
         best: tuple[int, DocEntity] | None = None
         for e in self.table.organizations:
-            starts = [m.start for m in e.mentions if m.end <= before and not m.in_quote]
-            if starts and (best is None or max(starts) > best[0]):
-                best = (max(starts), e)
+            latest = self._latest_outside_quotes(e, before)
+            if latest is not None and (best is None or latest > best[0]):
+                best = (latest, e)
         if best is None:
             return None
         sent_back = (
@@ -255,6 +289,20 @@ class SpeakerResolver:
             - self.view.words[self.view.first_word_from(best[0])].sent
         )
         return best[1] if sent_back <= 3 else None
+
+    def _latest_outside_quotes(self, e: DocEntity, before: int) -> int | None:
+        """The latest start of ``e``'s mentions outside quotes that end by ``before``: the mentions
+        by end, with a running maximum of their starts (rebuilt when ``e`` gains a mention)."""
+        entry = self._said_ends.get(id(e))
+        if entry is None or entry[0] is not e or entry[1] != len(e.mentions):
+            pairs = sorted((m.end, m.start) for m in e.mentions if not m.in_quote)
+            reach: list[int] = []
+            for _, a in pairs:
+                reach.append(a if not reach else max(reach[-1], a))
+            entry = (e, len(e.mentions), [b for b, _ in pairs], reach)
+            self._said_ends[id(e)] = entry
+        k = bisect.bisect_right(entry[2], before)
+        return entry[3][k - 1] if k else None
 
     def _person(self, pm: ParsedMention) -> MentionResolution:
         tokens = name_tokens(pm.name)
@@ -350,11 +398,7 @@ class SpeakerResolver:
         view = self.view
         sent = view.words[first].sent
         floor = view.sentences[sent][0]
-        ends: dict[int, DocEntity] = {}
-        for e in self.table.persons:
-            for m in e.mentions:
-                if m.in_body and not m.in_quote and view.words[m.last].sent == sent and m.last < first:
-                    ends[m.last] = e
+        ends = self._persons_ending_before(sent, first)
         k = first - 1
         while k >= floor:
             w = view.words[k]
@@ -373,6 +417,37 @@ class SpeakerResolver:
                 return None
             k -= 1
         return None
+
+    def _persons_ending_before(self, sent: int, first: int) -> dict[int, DocEntity]:
+        """The last word of each body mention outside quotes that ends in sentence ``sent`` before
+        word ``first`` → its person (of two on one word, the later in table order, as a scan of the
+        persons would leave it)."""
+        view = self.view
+
+        def fits(m: EntityMention) -> bool:
+            return m.in_body and not m.in_quote and view.words[m.last].sent == sent and m.last < first
+
+        ends: dict[int, DocEntity] = {}
+        if self.index is None:
+            for e in self.table.persons:
+                for m in e.mentions:
+                    if fits(m):
+                        ends[m.last] = e
+            return ends
+        # a mention ends in the sentence and starts before word ``first``: it starts at most one
+        # sentence back (a name never runs over a sentence boundary by more)
+        lo = view.words[view.sentences[max(0, sent - 1)][0]].start
+        hits = [(e, m) for e, m in self.index.window(lo, view.words[first].start) if fits(m)]
+        by_last: dict[int, list[tuple[DocEntity, EntityMention]]] = {}
+        for e, m in hits:
+            by_last.setdefault(m.last, []).append((e, m))
+        order: dict[int, int] | None = None
+        for last, found in by_last.items():
+            if len(found) > 1:
+                order = order or {id(e): n for n, e in enumerate(self.table.persons)}
+                found.sort(key=lambda em: (order[id(em[0])], em[0].mentions.index(em[1])))
+            ends[last] = found[-1][0]
+        return ends
 
     def _name_run_ending(self, last: int) -> tuple[int, int]:
         k = last
@@ -422,9 +497,9 @@ class SpeakerResolver:
             roles = e.roles | set((e.title or "").lower().split())
             if not any(r == head or (len(head) >= 4 and r.startswith(head)) for r in roles):
                 continue
-            starts = [m.start for m in e.mentions if m.start < before and m.in_body]
-            if starts and (best is None or max(starts) > best[0]):
-                best = (max(starts), e)
+            latest = self._body_starts.latest_before(e, before)
+            if latest is not None and (best is None or latest > best[0]):
+                best = (latest, e)
         return best[1] if best is not None else None
 
     def _named_group(self, pm: ParsedMention) -> MentionResolution:
@@ -457,9 +532,9 @@ class SpeakerResolver:
         for e in self.table.organizations:
             if head not in name_tokens(e.name):
                 continue
-            starts = [m.start for m in e.mentions if m.start < before]
-            if starts and (best is None or max(starts) > best[0]):
-                best = (max(starts), e)
+            latest = self._all_starts.latest_before(e, before)
+            if latest is not None and (best is None or latest > best[0]):
+                best = (latest, e)
         return best[1] if best is not None else None
 
 
@@ -497,8 +572,9 @@ def resolve_mentions(
         if pm.pronoun is None and pm.kind is SpeakerKind.PERSON and pm.name:
             if table.person_named(name_tokens(pm.name), before=pm.span.start) is None:
                 _add_entity(table, view, pm)
+    phrase_words = Enclosing(list(parsed))  # word ranges: a person mention inside a speaker phrase
     speaker_mentions = frozenset(
-        id(m) for e in table.persons for m in e.mentions if any(p[0] <= m.first and m.last <= p[1] for p in parsed)
+        id(m) for e in table.persons for m in e.mentions if phrase_words.contains(m.first, m.last)
     )
     resolver.index = MentionIndex(table.persons)
     not_in: dict[int, Sequence[tuple[int, int]]] = {}
