@@ -408,25 +408,39 @@ def side_by_side(
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """words/s of each extractor in ``configs`` over ``items``, in alternating rounds (A B A B …, the
-    order flipped every other round) so that a busy machine slows all alike; medians per configuration."""
+    order flipped every other round) so that a busy machine slows all alike; medians per configuration.
+    Also words per CPU second of this process (``time.process_time``): with one torch thread it is
+    the work done, which other jobs on a shared machine disturb far less than wall time."""
     import statistics
 
     names = list(configs)
     runs: dict[str, list[float]] = {n: [] for n in names}
+    cpu: dict[str, list[float]] = {n: [] for n in names}
     words = sum(word_count(t) for _, t in items)
     for r in range(rounds):
         order = names if r % 2 == 0 else names[::-1]
         for name in order:
+            c0 = time.process_time()
             _, timing = run_corpus(configs[name], items, bulk=bulk, show_progress=False)
+            cpu[name].append(timing.words / (time.process_time() - c0))
             runs[name].append(timing.words / timing.total_s)
             if log:
-                log(f"round {r + 1} {name}: {runs[name][-1]:.0f} words/s ({timing.total_s:.1f} s)")
+                log(
+                    f"round {r + 1} {name}: {runs[name][-1]:.0f} words/s wall ({timing.total_s:.1f} s), "
+                    f"{cpu[name][-1]:.0f} words per CPU second"
+                )
     out: dict[str, Any] = {"words": words, "docs": len(items), "rounds": rounds, "bulk": bulk, "configs": {}}
     for name in names:
-        out["configs"][name] = {"words_per_s": runs[name], "median": statistics.median(runs[name])}
-    base = out["configs"][names[0]]["median"]
-    for name in names:
-        out["configs"][name]["vs_first"] = out["configs"][name]["median"] / base
+        out["configs"][name] = {
+            "words_per_s": runs[name],
+            "median": statistics.median(runs[name]),
+            "words_per_cpu_s": cpu[name],
+            "cpu_median": statistics.median(cpu[name]),
+        }
+    for key in ("median", "cpu_median"):
+        base = out["configs"][names[0]][key]
+        for name in names:
+            out["configs"][name][f"{key}_vs_first"] = out["configs"][name][key] / base
     return out
 
 
@@ -475,7 +489,8 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
     """The extractors issue 20 compares, one core each: ``before`` (stanza's own code, every sentence
     parsed, 1,500-word parser batches: the code before issue 20), ``speed-ups`` (every sentence
     parsed, :mod:`quotattr.models.fastinfer` and 500-word parser batches), ``after`` (the default:
-    speed-ups and the parser on report sentences only)."""
+    speed-ups and the parser on report sentences only), ``after+int8`` (that and
+    :func:`quotattr.models.fastinfer.quantize`)."""
     from quotattr import Extractor
     from quotattr.models import fastinfer
 
@@ -486,6 +501,9 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
             fastinfer.remove(ex.nlp)
         elif name == "speed-ups":
             ex = Extractor(threads=1, parse="all")
+        elif name == "after+int8":  # opt-in, answers change slightly
+            ex = Extractor(threads=1)
+            fastinfer.quantize(ex.nlp)
         else:
             ex = Extractor(threads=1)
         ex("“We will win,” Jane Doe told reporters.")  # warm-up
@@ -503,11 +521,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=main.__doc__)
     ap.add_argument("gold", help="ggt_dev.jsonl (texts only are read)")
     ap.add_argument("--docs", type=int, default=30, help="the first N articles")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3, help="one-core rounds (0: none)")
+    ap.add_argument("--pipe-rounds", type=int, default=2)
     ap.add_argument("--bulk", type=int, default=8)
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--pipe", action="store_true", help="also pipe(n_process=1 and 2), before and after")
     ap.add_argument("--rss", action="store_true", help="peak RSS of a fresh process over the corpus, and cold start")
+    ap.add_argument("--configs", default="before,speed-ups,after", help="of before, speed-ups, after, after+int8")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
 
@@ -518,15 +538,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     items = [(d.doc_id, d.text) for d in read_ggt(args.gold)][: args.docs]
     report: dict[str, Any] = {"git": git_commit(), "machine": machine_info(), "corpus": args.gold}
-    configs = before_after()
+    configs = before_after(args.configs.split(","))
     if not args.no_profile:
-        report["profile"] = {name: profile_corpus(configs[name], items, bulk=args.bulk) for name in ("before", "after")}
+        report["profile"] = {name: profile_corpus(ex, items, bulk=args.bulk) for name, ex in configs.items()}
         log(json.dumps(report["profile"], indent=1))
-    report["one_core"] = side_by_side(configs, items, rounds=args.rounds, bulk=args.bulk, log=log)
+    if args.rounds > 0:
+        report["one_core"] = side_by_side(configs, items, rounds=args.rounds, bulk=args.bulk, log=log)
     if args.pipe:
         rows: dict[str, list[float]] = {}
-        for r in range(args.rounds):
-            for name in ("before", "after") if r % 2 == 0 else ("after", "before"):
+        for r in range(args.pipe_rounds):
+            pair = [name for name in ("before", "after") if name in configs]
+            for name in pair if r % 2 == 0 else pair[::-1]:
                 for n in (1, 2):
                     key = f"{name} n_process={n}"
                     rows.setdefault(key, []).append(pipe_speed(configs[name], items, n_process=n, batch_size=args.bulk))

@@ -132,3 +132,17 @@ def test_pairwise_scorer_matches_stanzas_einsum() -> None:
         assert torch.allclose(got, expected, atol=1e-5)
         layer.weight.add_(1.0)  # a changed weight is picked up, not the cached copy
         assert torch.allclose(pairwise_forward(layer, x1, x2), layer(x1, x2), atol=1e-4)
+
+
+def test_int8_option_still_extracts() -> None:
+    """The opt-in int8 quantisation (answers may change slightly) keeps the pipeline working."""
+    from quotattr import Extractor
+    from quotattr.models import fastinfer
+
+    ex = Extractor(models="bundled")
+    assert fastinfer.quantize(ex.nlp) == ["pos", "depparse", "ner"]
+    result = ex(TEXT)
+    assert {a.cue.lemma for a in result.attributions if a.cue} >= {"say", "according to"}
+    for att in result.attributions:
+        for span in att.content:
+            assert TEXT[span.start : span.end] == span.text

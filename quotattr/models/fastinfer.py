@@ -86,3 +86,25 @@ def remove(pipeline: Any) -> None:
             module.__dict__.pop("_quotattr_w_ioj", None)
     if vars(pipeline).pop(_MARK, None):
         vars(pipeline).pop("process", None)
+
+
+def quantize(pipeline: Any, processors: tuple[str, ...] = ("pos", "depparse", "ner")) -> list[str]:
+    """Opt-in, **changes answers slightly**: int8 dynamic quantisation
+    (``torch.ao.quantization.quantize_dynamic``) of the LSTMs and linear layers of ``processors``'
+    models in ``pipeline``, in place. Weights become int8, activations are quantised on the fly.
+    Returns the processors changed. Measured in docs/benchmarks.md, "Speed (issue 20)"; quotattr
+    never calls it itself."""
+    import torch
+    from torch import nn
+
+    done: list[str] = []
+    for name in processors:
+        processor = getattr(pipeline, "processors", {}).get(name)
+        trainer = getattr(processor, "trainer", None)
+        model = getattr(trainer, "model", None)
+        if model is None:
+            continue
+        quantized = torch.ao.quantization.quantize_dynamic(model, {nn.LSTM, nn.Linear}, dtype=torch.qint8, inplace=True)
+        trainer.model = quantized
+        done.append(name)
+    return done
