@@ -100,11 +100,11 @@ def quantize(pipeline: Any, processors: tuple[str, ...] = ("pos", "depparse", "n
     done: list[str] = []
     for name in processors:
         processor = getattr(pipeline, "processors", {}).get(name)
-        trainer = getattr(processor, "trainer", None)
+        trainer: Any = getattr(processor, "trainer", None)
         model = getattr(trainer, "model", None)
         if model is None:
             continue
-        quantized = torch.ao.quantization.quantize_dynamic(model, {nn.LSTM, nn.Linear}, dtype=torch.qint8, inplace=True)
-        trainer.model = quantized
+        quantize_dynamic: Any = torch.ao.quantization.quantize_dynamic  # untyped in torch
+        trainer.model = quantize_dynamic(model, {nn.LSTM, nn.Linear}, dtype=torch.qint8, inplace=True)
         done.append(name)
     return done
