@@ -148,28 +148,43 @@ class MentionStarts:
 
     def __init__(self, keep: Callable[[EntityMention], bool] | None = None) -> None:
         self._keep = keep
-        self._cache: dict[int, tuple[DocEntity, list[EntityMention], list[int], list[int]]] = {}
+        self._cache: dict[
+            int, tuple[DocEntity, list[EntityMention], list[int], list[int], dict[int, EntityMention]]
+        ] = {}
 
     def latest_before(self, e: DocEntity, before: int) -> int | None:
         """The latest start of ``e``'s kept mentions that is below ``before`` (None when none is)."""
-        starts = self._starts(e)
+        starts = self._entry(e)[3]
         k = bisect.bisect_left(starts, before)
         return starts[k - 1] if k else None
 
-    def _starts(self, e: DocEntity) -> list[int]:
+    def latest_mention_before(self, e: DocEntity, before: int) -> EntityMention | None:
+        """The kept mention of ``e`` with the latest start below ``before`` (of several starting
+        there, the first in ``e.mentions``, as ``max`` over the list would pick)."""
+        latest = self.latest_before(e, before)
+        return None if latest is None else self._entry(e)[4][latest]
+
+    def _entry(
+        self, e: DocEntity
+    ) -> tuple[DocEntity, list[EntityMention], list[int], list[int], dict[int, EntityMention]]:
         entry = self._cache.get(id(e))
         keep = self._keep
         if entry is None or entry[0] is not e or entry[1] is not e.mentions or entry[2][0] > len(e.mentions):
-            starts = sorted(m.start for m in e.mentions if keep is None or keep(m))
-            self._cache[id(e)] = (e, e.mentions, [len(e.mentions)], starts)
-            return starts
-        seen, starts = entry[2], entry[3]
+            kept = [m for m in e.mentions if keep is None or keep(m)]
+            first_at: dict[int, EntityMention] = {}
+            for m in kept:
+                first_at.setdefault(m.start, m)
+            entry = (e, e.mentions, [len(e.mentions)], sorted(m.start for m in kept), first_at)
+            self._cache[id(e)] = entry
+            return entry
+        seen, starts, first_at = entry[2], entry[3], entry[4]
         if seen[0] < len(e.mentions):
             for m in e.mentions[seen[0] :]:
                 if keep is None or keep(m):
                     bisect.insort(starts, m.start)
+                    first_at.setdefault(m.start, m)
             seen[0] = len(e.mentions)
-        return starts
+        return entry
 
 
 @attrs.define(slots=True)

@@ -221,7 +221,9 @@ class SpeakerResolver:
             return MentionResolution(None, None, None)
         entity = scored[0][1]
         cl = self.cluster_for_entity(entity)
-        latest = max((m for m in entity.mentions if m.start < start), key=lambda m: m.start)
+        latest = self._all_starts.latest_mention_before(entity, start) or max(
+            (m for m in entity.mentions if m.start < start), key=lambda m: m.start
+        )
         cl.mentions.append(Span.of(self.view.text, latest.start, latest.end))
         return MentionResolution(cl, CONFIDENCE[Resolution.CONTEXT], Resolution.CONTEXT)
 
@@ -386,11 +388,26 @@ class SpeakerResolver:
             return before
         k = last + 1
         if pm.kind is not SpeakerKind.PERSON and k + 1 < len(view.words) and view.words[k].text == ",":
-            for e in self.table.persons:
-                for m in e.mentions:
-                    if m.first == k + 1 and (m.last + 1 >= len(view.words) or view.words[m.last + 1].text == ","):
-                        return e
+            return self._person_opening_at(k + 1)
         return None
+
+    def _person_opening_at(self, first: int) -> DocEntity | None:
+        """The person a mention of which starts at word ``first`` and is followed by a comma or the
+        end (of several, the first in table order, as a scan of the persons would find)."""
+        view = self.view
+
+        def fits(m: EntityMention) -> bool:
+            return m.first == first and (m.last + 1 >= len(view.words) or view.words[m.last + 1].text == ",")
+
+        if self.index is None:
+            return next((e for e in self.table.persons for m in e.mentions if fits(m)), None)
+        # a mention's characters start where its first word does
+        at = view.words[first].start
+        hits = [(e, m) for e, m in self.index.window(at, at + 1) if fits(m)]
+        if len(hits) > 1:
+            order = {id(e): n for n, e in enumerate(self.table.persons)}
+            hits.sort(key=lambda em: (order[id(em[0])], em[0].mentions.index(em[1])))
+        return hits[0][0] if hits else None
 
     def _person_before_appositive(self, first: int) -> DocEntity | None:
         """A person named earlier in the sentence and followed by a comma, with nothing but appositive
