@@ -45,7 +45,8 @@ from quotattr.decompose import NAME_SUFFIXES
 
 __all__ = ["GUM_COMMERCIAL_GENRES", "RECIPE_VERSION", "STAGES", "main"]
 
-RECIPE_VERSION = "5"  # 5: POS and parser continued at dropout 0.25 / word dropout 0.1 (POS last at 0.15 / 0.05)
+RECIPE_VERSION = "6"  # 6: NER continued on the news mix + the extra open NER data (nerextra, issue 19)
+# 5: POS and parser continued at dropout 0.25 / word dropout 0.1 (POS last at 0.15 / 0.05)
 # 4: tokenizer on EWT + commercial GUM (tokdata); --ner-lr reaches warm starts
 # 3: GUM named mentions in the NER news mix; NER and POS warm starts
 
