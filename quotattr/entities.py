@@ -109,6 +109,7 @@ class DocEntity:
     mentions: list[EntityMention] = attrs.field(factory=list)
     acronym: str | None = None
     roles: set[str] = attrs.field(factory=set)  #: every role word the article gives them ("mayoral", "mayor")
+    _gender_seen: set[tuple[int, int]] = attrs.field(factory=set, init=False, repr=False, eq=False)
 
     def add_role(self, title: str | None) -> None:
         for word in (title or "").lower().replace("-", " ").split():
@@ -134,8 +135,15 @@ class DocEntity:
             return
         if self.gender is None:
             self.gender = gender
-        if gender == self.gender and span not in self.gender_evidence:
+        if gender == self.gender and span not in self._evidence_set():
             self.gender_evidence.append(span)
+            self._gender_seen.add(span)
+
+    def _evidence_set(self) -> set[tuple[int, int]]:
+        """``gender_evidence`` as a set (a membership test per resolved pronoun scanned the list)."""
+        if len(self._gender_seen) != len(self.gender_evidence):
+            self._gender_seen = set(self.gender_evidence)
+        return self._gender_seen
 
 
 class MentionStarts:
