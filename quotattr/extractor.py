@@ -67,7 +67,7 @@ class Extractor:
         }
         self.join_continuations = join_continuations
         self.guard = guard if guard is not None else GuardSettings()
-        self.parse = parse
+        self._parse: str = parse
         self._lexicons = lexicons if lexicons is not None else Lexicons.default()
         self._nlp, self.model_set = build_pipeline(
             models,
@@ -95,11 +95,24 @@ class Extractor:
             set_parse_scope(self._nlp, self.parse_scope, value)
 
     @property
+    def parse(self) -> str:
+        """``"auto"``, ``"all"`` or ``"reports"`` (see the class); setting it re-decides the scope."""
+        return self._parse
+
+    @parse.setter
+    def parse(self, value: str) -> None:
+        if value not in ("auto", "all", "reports"):
+            raise ValueError(f"parse must be 'auto', 'all' or 'reports', not {value!r}")
+        self._parse = value
+        self._init_args["parse"] = value
+        set_parse_scope(self._nlp, self.parse_scope, self._lexicons)
+
+    @property
     def parse_scope(self) -> str:
         """``"all"`` or ``"reports"``: the sentences the dependency parser sees (from ``parse``)."""
-        if self.parse == "auto":
+        if self._parse == "auto":
             return "all" if "learned" in self._lexicons.cue_classes else "reports"
-        return self.parse
+        return self._parse
 
     @property
     def nlp(self) -> Any:

@@ -88,6 +88,18 @@ def test_learned_cue_class_parses_everything(extractor) -> None:  # type: ignore
     assert "quotattr_scope" in vars(extractor.nlp.processors["depparse"])
 
 
+def test_parse_setting_can_change(extractor) -> None:  # type: ignore[no-untyped-def]
+    try:
+        extractor.parse = "all"
+        assert extractor.parse_scope == "all"
+        assert "quotattr_scope" not in vars(extractor.nlp.processors["depparse"])
+        with pytest.raises(ValueError, match="parse must be"):
+            extractor.parse = "verbs"
+    finally:
+        extractor.parse = "auto"
+    assert "quotattr_scope" in vars(extractor.nlp.processors["depparse"])
+
+
 def test_parse_argument_is_checked() -> None:
     from quotattr import Extractor
 
