@@ -32,8 +32,8 @@ __all__ = ["LEARNED_CLASS", "MIN_CONTENT_SCORE", "MIN_CUE_SCORE", "learned"]
 #: beliefs, intentions, the objects of criticism — is not what most users call a quote)
 LEARNED_CLASS = "learned"
 #: the least mean tag probability of a proposal's cue and of its content
-MIN_CUE_SCORE = 0.6
-MIN_CONTENT_SCORE = 0.6
+MIN_CUE_SCORE = 0.5
+MIN_CONTENT_SCORE = 0.5
 #: rule sieves whose reported-speech content the role tagger may re-bound, and the least content score
 REFINE_CONTENT = True
 REFINE_SOURCE = True
@@ -58,7 +58,7 @@ def learned(ctx: Context) -> list[Candidate]:
     body = [
         k
         for k, (a, b) in enumerate(view.sentences)
-        if b > a and ctx.in_body(view.words[a].start) and not _quoted(ctx, a, b - 1)
+        if b > a and ctx.in_body(view.words[a].start) and not _quoted(ctx, a, b - 1) and _parsed(ctx, a, b)
     ]
     refine: dict[tuple[int, ...], Candidate] = {}
     if REFINE_CONTENT:
@@ -100,6 +100,13 @@ def _refine(ctx: Context, rule: Candidate, p: Proposal) -> None:
         a, b = rule.mention
         if a <= p.source[1] and p.source[0] <= b:
             rule.mention = p.source
+
+
+def _parsed(ctx: Context, first: int, end: int) -> bool:
+    """Did the parser see the sentence (a two-pass pipeline leaves the rest without a root, and the
+    tagger reads dependency relations: on an unparsed sentence it guesses)? An Extractor with this
+    sieve on parses every sentence (``parse="auto"``)."""
+    return any(ctx.view.words[k].deprel == "root" for k in range(first, end))
 
 
 def _quoted(ctx: Context, first: int, last: int) -> bool:
