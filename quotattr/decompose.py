@@ -19,6 +19,7 @@ import regex
 
 from quotattr.document import INSTITUTION_TYPES, PERSON_TYPES, DocView, Entity
 from quotattr.lexicons import Lexicons
+from quotattr.mentions import time_phrase
 from quotattr.model import Span, SpeakerKind
 
 __all__ = [
@@ -261,12 +262,12 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
             seg_start = k + 1
     if seg_start <= last:
         segments.append((seg_start, last))
-    if len(segments) > 1 and _only_time(view, *segments[0], lex):
+    if len(segments) > 1 and time_phrase(view, *segments[0], lex):
         # "In November, the province proposed": the time is no part of the speaker
         return _parse_mention(view, segments[1][0], last, lex)
     if (
         first < last
-        and _only_time(view, first, first, lex)
+        and time_phrase(view, first, first, lex)
         and view.words[first + 1].upos == "PROPN"
         and first > 0
         and view.words[first - 1].upos == "ADP"
@@ -302,14 +303,6 @@ def _parse_mention(view: DocView, first: int, last: int, lex: Lexicons) -> Parse
 def _time_words(text: str, lex: Lexicons) -> bool:
     words = [w.lower().strip(".,") for w in text.split()]
     return bool(words) and all(w in lex.time_words or w.isdigit() for w in words)
-
-
-def _only_time(view: DocView, first: int, last: int, lex: Lexicons) -> bool:
-    """Are words[first..last] only a time expression ("November", "Wednesday", "December 2017")?"""
-    return all(
-        view.words[k].text.lower().rstrip(".") in lex.time_words or view.words[k].upos == "NUM"
-        for k in range(first, last + 1)
-    )
 
 
 def _seg_text(view: DocView, first: int, last: int) -> str:

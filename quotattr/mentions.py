@@ -225,7 +225,7 @@ def np_left(view: DocView, end: int, lex: Lexicons, floor: int) -> tuple[int, in
     return _before_reduced_relative(view, first, end, lex, floor) or (first, end)
 
 
-def _time_phrase(view: DocView, first: int, last: int, lex: Lexicons) -> bool:
+def time_phrase(view: DocView, first: int, last: int, lex: Lexicons) -> bool:
     """Are words[first..last] all words of a time expression or numbers ("late August", "this month")?"""
     return all(
         view.words[k].text.lower().rstrip(".") in lex.time_words or view.words[k].upos == "NUM"
@@ -240,7 +240,7 @@ def _before_reduced_relative(view: DocView, first: int, end: int, lex: Lexicons,
     """ "A Quinnipiac poll released in late August found …": a time phrase right after a participle
     is not the subject; the noun phrase before the participle is."""
     words = view.words
-    if not _time_phrase(view, first, end, lex):
+    if not time_phrase(view, first, end, lex):
         return None
     k = first - 1
     while k >= floor and words[k].upos == "ADP" and words[k].text.lower() in REDUCED_RELATIVE_ADPS:
@@ -400,7 +400,7 @@ def mention_for_cue(
 def _not_a_subject(view: DocView, cue: int, phrase: tuple[int, int], lex: Lexicons) -> bool:
     """Is the phrase right before the cue a time adverbial ("Wells Fargo just this month announced")
     or the end of a participle clause of the cue's ("Trump, speaking to a group in Virginia, said")?"""
-    if _time_phrase(view, phrase[0], phrase[1], lex):
+    if time_phrase(view, phrase[0], phrase[1], lex):
         return True
     return any(d < cue and phrase[1] in view.subtree(d) for d in view.deps(cue, "advcl"))
 
