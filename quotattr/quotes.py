@@ -180,6 +180,8 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
     paragraphs = _paragraphs(text)
     quotes: list[QuoteSpan] = []
     carry: list[tuple[int, int]] | None = None  # parts of a quote running over paragraphs
+    live: list[QuoteSpan] = []  # the quotes that may still reach into this paragraph or a later one
+    listed = 0  # quotes[:listed] have been through ``live``
     for k, (p_start, p_end) in enumerate(paragraphs):
         pairs, unclosed = _match_paragraph(text, p_start, p_end, "d", apostrophes, [])
         if carry is not None:
@@ -218,7 +220,10 @@ def find_quotes(text: str, *, include_single: bool = True) -> list[QuoteSpan]:
             elif part[1] - part[0] > 1:
                 quotes.append(_make(text, [part], False))
         if include_single:
-            blocked = [(q.start, q.end) for q in quotes if q.parts[-1][1] > p_start]
+            # paragraphs come in text order, so a quote that ends before this one never blocks again
+            live = [q for q in (*live, *quotes[listed:]) if q.parts[-1][1] > p_start]
+            listed = len(quotes)
+            blocked = [(q.start, q.end) for q in live]
             s_pairs, _ = _match_paragraph(text, p_start, p_end, "s", apostrophes, blocked)
             for o, c in s_pairs:
                 if text[o + 1 : c - 1].strip():

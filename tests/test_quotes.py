@@ -102,3 +102,23 @@ def test_straight_quote_running_over_paragraphs_stops_at_a_curly_one() -> None:
     quotes = find_quotes(text)
     assert [len(q.parts) for q in quotes] == [2, 1]
     assert text[quotes[1].start : quotes[1].end] == "“It never crossed my mind,”"
+
+
+def test_single_marks_inside_a_quote_running_over_paragraphs_stay_inside() -> None:
+    # the single-mark pass skips what the double quotes cover, paragraph by paragraph; a quote
+    # running over paragraphs blocks its later paragraphs too, and nothing after it
+    text = "“First, with ‘a phrase’ in it.\n\n“Second, ‘another phrase’ here,” she said.\n\nThen ‘a scare word’ after."
+    quotes = find_quotes(text)
+    assert [q.parts for q in quotes] == [((0, 30), (32, 64)), ((81, 95),)]
+    assert text[81:95] == "‘a scare word’"
+
+
+def test_claimed_spans_answer_like_a_scan_of_every_span() -> None:
+    from quotattr.sieves.indirect import ClaimedSpans
+
+    spans = [(0, 5), (2040, 2060), (5000, 9000), (9000, 9000)]
+    claimed = ClaimedSpans(spans[:2])
+    for span in spans[2:]:
+        claimed.add(*span)
+    for probe in [(5, 10), (4, 6), (2047, 2049), (2060, 2100), (6000, 6001), (8999, 9001), (100, 2041), (9001, 9100)]:
+        assert claimed.overlaps(*probe) == any(a < probe[1] and probe[0] < b for a, b in spans), probe

@@ -11,6 +11,7 @@ from __future__ import annotations
 from quotattr.mentions import mention_for_cue
 from quotattr.model import QuoteKind
 from quotattr.sieves import Candidate, Context
+from quotattr.sieves.indirect import ClaimedSpans
 
 __all__ = ["labelled_as"]
 
@@ -21,9 +22,9 @@ BEFORE_FRAGMENT = frozenset({"DET", "ADJ", "ADV", "AUX"})  # "as a “…”", "
 def labelled_as(ctx: Context) -> list[Candidate]:
     view = ctx.view
     out: list[Candidate] = []
-    taken = [(c.start, c.end) for c in ctx.found]
+    taken = ClaimedSpans((c.start, c.end) for c in ctx.found)
     for f in ctx.fragments:
-        if not ctx.in_body(f.start) or any(a < f.end and f.start < b for a, b in taken):
+        if not ctx.in_body(f.start) or taken.overlaps(f.start, f.end):
             continue
         k = view.first_word_from(f.start) - 1
         hops = 0
@@ -61,6 +62,6 @@ def labelled_as(ctx: Context) -> list[Candidate]:
             mention=mention,
         )
         out.append(cand)
-        taken.append((start, f.end))
+        taken.add(start, f.end)
         ctx.claimed_cues.add(verb)
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from quotattr.document import DocView, Word
 from quotattr.mentions import mention_for_cue, np_left, np_right, subject_of
@@ -20,7 +20,7 @@ from quotattr.quotes import QuoteSpan, is_quote_char
 from quotattr.sieves import Candidate, Context
 from quotattr.sieves.direct import ADDRESSEE_CUES, cue_lemma, is_cue_word
 
-__all__ = ["SpanIndex", "reported"]
+__all__ = ["ClaimedSpans", "SpanIndex", "reported"]
 
 MAX_GAP_TO_THAT = 15
 #: confidence of a report by the evidence that found its content
@@ -39,7 +39,27 @@ CONFIDENCE = {
 DIRECTIVE_CUES = frozenset({"tell", "urge", "ask", "warn", "advise", "remind", "caution", "instruct", "order"})
 EDGE_PUNCT = frozenset({".", ",", ";", ":", "—", "–", "-", "(", ")"})
 FRAME_TAIL_MAX = 8
-_BUCKET = 2048  #: characters per bucket of the overlap index of :func:`nominal`
+_BUCKET = 2048  #: characters per bucket of :class:`ClaimedSpans`
+
+
+class ClaimedSpans:
+    """The spans claimed so far, growing, in coarse character buckets: an overlap query looks at the
+    spans near it, not at every span of the document."""
+
+    __slots__ = ("_by_bucket",)
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._by_bucket: dict[int, list[tuple[int, int]]] = {}
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        for k in _buckets(start, end):
+            self._by_bucket.setdefault(k, []).append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Does a claimed span overlap ``start`` … ``end``?"""
+        return any(a < end and start < b for k in _buckets(start, end) for a, b in self._by_bucket.get(k, ()))
 
 
 class SpanIndex:
@@ -851,9 +871,7 @@ def nominal(ctx: Context) -> list[Candidate]:
     that-clause. Without an owner ("the claim that …") nothing is reported."""
     view = ctx.view
     out: list[Candidate] = []
-    taken: dict[int, list[tuple[int, int]]] = {}  # the claimed spans by character bucket
-    for c in ctx.found:
-        _take(taken, c.start, c.end)
+    taken = ClaimedSpans((c.start, c.end) for c in ctx.found)
     quotes, fragments = SpanIndex(ctx.quotes), SpanIndex(ctx.fragments)
     for i, w in enumerate(view.words):
         lemma = ctx.lex.nominal_cues.get(w.lemma.lower()) or ctx.lex.nominal_cues.get(w.text.lower())
@@ -878,7 +896,7 @@ def nominal(ctx: Context) -> list[Candidate]:
         first, last = trimmed
         # a quoted fragment the clause runs into belongs to it whole
         span = (view.words[first].start, fragments.grown_end(view.words[first].start, view.words[last].end))
-        if span[1] - span[0] < 3 or _taken(taken, *span):
+        if span[1] - span[0] < 3 or taken.overlaps(*span):
             continue
         if quotes.overlaps(*span):
             continue
@@ -896,20 +914,10 @@ def nominal(ctx: Context) -> list[Candidate]:
                 mention=mention,
             )
         )
-        _take(taken, *span)
+        taken.add(*span)
     return out
 
 
 def _buckets(start: int, end: int) -> range:
     """The buckets of the characters ``start`` … ``end - 1`` (of ``start`` for an empty span)."""
     return range(start // _BUCKET, max(start, end - 1) // _BUCKET + 1)
-
-
-def _take(taken: dict[int, list[tuple[int, int]]], start: int, end: int) -> None:
-    for k in _buckets(start, end):
-        taken.setdefault(k, []).append((start, end))
-
-
-def _taken(taken: dict[int, list[tuple[int, int]]], start: int, end: int) -> bool:
-    """Does a claimed span overlap ``start`` … ``end``?"""
-    return any(a < end and start < b for k in _buckets(start, end) for a, b in taken.get(k, ()))
