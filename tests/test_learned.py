@@ -77,6 +77,72 @@ def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
         load_model(tmp_path / "nowhere")
 
 
+def test_a_checkpoint_without_pretrained_vectors_still_loads() -> None:
+    model = load_model()  # whatever is shipped: a checkpoint with or without the "pretrained" key
+    if not model.config.get("pretrained"):
+        assert model.pretrained is None and model.cue.pretrained is None
+        rows = [("said",) + ("-",) * (len(model.word_vocabs) - 1)]
+        assert model.encode_words(rows) == [[v.id(s) for v, s in zip(model.word_vocabs, rows[0], strict=True)]]
+        assert model.join_roles([[1, 2]], [[3]]) == [[1, 2, 3]]
+    for tagger in (model.cue, model.role):
+        assert not any("pretrained" in k for k in tagger.state_dict())
+
+
+def test_a_pretrained_input_tagger_round_trips(tmp_path: Path) -> None:
+    import hashlib
+
+    import torch
+
+    from quotattr.learned import AttrModel
+    from quotattr.learned.features import ROLE_FEATURES, WORD_FEATURES
+
+    cfg = {"word_dims": [2] * len(WORD_FEATURES), "role_dims": [2] * len(ROLE_FEATURES), "hidden": 4}
+    ckpt = {
+        "config": {**cfg, "pretrained": "pretrain.pt"},
+        "word_vocabs": [["said", "x"]] * len(WORD_FEATURES),
+        "role_vocabs": [["r"]] * len(ROLE_FEATURES),
+        "cue": {},
+        "role": {},
+    }
+    torch.manual_seed(0)
+    model = AttrModel(ckpt)
+    assert model.pretrained is not None
+    emb = model.pretrained.emb
+    assert emb.shape == (100_000, 50) and not emb.requires_grad
+    for tagger in (model.cue, model.role):  # one shared matrix, not a copy per tagger
+        assert tagger.pretrained is not None and tagger.pretrained.data_ptr() == emb.data_ptr()
+    rows = [("said",) * len(WORD_FEATURES), ("x",) * len(WORD_FEATURES)]
+    ids = model.encode_words(rows, ["Said", "qqzzxxyy"])
+    assert ids[0][-1] == model.pretrained.ids(["said"])[0] > 1  # lowercased, a known word
+    assert ids[1][-1] == 1  # unknown
+    with pytest.raises(ValueError, match="word forms"):
+        model.encode_words(rows)
+    roles = model.join_roles(ids, model.encode_roles([("r",) * len(ROLE_FEATURES)] * 2))
+    assert [r[-1] for r in roles] == [ids[0][-1], 1]  # the pretrained id stays the last column
+    x, lengths = torch.tensor([ids]), torch.tensor([2])
+    cue_logits = model.cue(x, lengths)
+    role_logits = model.role(torch.tensor([roles]), lengths)
+    assert cue_logits.shape == (1, 2, 3) and role_logits.shape == (1, 2, 5)
+    # the 20 MB matrix never reaches the checkpoint: it is reloaded from the bundled file
+    ckpt["cue"], ckpt["role"] = model.cue.state_dict(), model.role.state_dict()
+    assert not any("pretrained" in k for k in ckpt["cue"])
+    torch.save(ckpt, tmp_path / "attr.pt")
+    assert (tmp_path / "attr.pt").stat().st_size < 100_000
+    digest = hashlib.sha256((tmp_path / "attr.pt").read_bytes()).hexdigest()
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": {"attr.pt": {"sha256": digest}}}), encoding="utf-8")
+    again = load_model(tmp_path)
+    with torch.inference_mode():
+        assert torch.equal(again.cue(x, lengths), model.cue(x, lengths))
+        assert torch.equal(again.role(torch.tensor([roles]), lengths), model.role(torch.tensor([roles]), lengths))
+
+
+def test_a_pretrained_name_outside_the_bundled_set_is_refused() -> None:
+    from quotattr.learned import pretrained_vectors
+
+    with pytest.raises(LearnedModelError, match="not a pretrain file"):
+        pretrained_vectors("pos.pt")
+
+
 @pytest.mark.pipeline
 def test_learned_additions_are_opt_in(extractor) -> None:  # type: ignore[no-untyped-def]
     from quotattr.attribute import attribute

@@ -41,6 +41,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_NAME = "attr.pt"
 _LOCK = threading.Lock()
 _CACHE: dict[str, AttrModel] = {}
+_PRETRAINED_LOCK = threading.Lock()
 
 
 class LearnedModelError(RuntimeError):
@@ -60,7 +61,12 @@ class Proposal:
 
 
 class AttrModel:
-    """Both taggers with their vocabularies (loaded from a checkpoint dict)."""
+    """Both taggers with their vocabularies (loaded from a checkpoint dict).
+
+    A checkpoint whose config names ``"pretrained"`` (a file of the bundled stanza model set, e.g.
+    ``pretrain.pt``) also feeds each word's lowercased form through those frozen vectors, loaded here
+    from the verified bundled file (they are not stored in the checkpoint). With empty ``"cue"`` /
+    ``"role"`` weights the taggers keep their fresh initialization (training builds its model so)."""
 
     def __init__(self, ckpt: dict[str, Any]) -> None:
         import torch
@@ -71,21 +77,87 @@ class AttrModel:
         self.config: dict[str, Any] = cfg
         self.word_vocabs = [Vocab(v) for v in ckpt["word_vocabs"]]
         self.role_vocabs = [Vocab(v) for v in ckpt["role_vocabs"]]
+        self.pretrained: PretrainedVectors | None = None
+        if cfg.get("pretrained"):
+            self.pretrained = pretrained_vectors(str(cfg["pretrained"]))
+        emb = None if self.pretrained is None else self.pretrained.emb
         wsizes = [len(v) for v in self.word_vocabs]
         rsizes = [len(v) for v in self.role_vocabs]
-        self.cue = Tagger(wsizes, cfg["word_dims"], cfg["hidden"], len(CUE_TAGS))
-        self.role = Tagger(wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], cfg["hidden"], len(ROLE_TAGS))
-        self.cue.load_state_dict({k: v.float() for k, v in ckpt["cue"].items()})
-        self.role.load_state_dict({k: v.float() for k, v in ckpt["role"].items()})
+        self.cue = Tagger(wsizes, cfg["word_dims"], cfg["hidden"], len(CUE_TAGS), pretrained=emb)
+        self.role = Tagger(
+            wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], cfg["hidden"], len(ROLE_TAGS), pretrained=emb
+        )
+        if ckpt["cue"]:
+            self.cue.load_state_dict({k: v.float() for k, v in ckpt["cue"].items()})
+        if ckpt["role"]:
+            self.role.load_state_dict({k: v.float() for k, v in ckpt["role"].items()})
         self.cue.eval()
         self.role.eval()
         self._torch = torch
 
-    def encode_words(self, rows: Sequence[tuple[str, ...]]) -> list[list[int]]:
-        return [[v.id(s) for v, s in zip(self.word_vocabs, r, strict=True)] for r in rows]
+    def encode_words(self, rows: Sequence[tuple[str, ...]], forms: Sequence[str] = ()) -> list[list[int]]:
+        """Feature ids per word; with pretrained vectors, each word form's row id appended (``forms``
+        then holds one word text per row)."""
+        out = [[v.id(s) for v, s in zip(self.word_vocabs, r, strict=True)] for r in rows]
+        if self.pretrained is not None:
+            ids = self.pretrained.ids(forms)
+            if len(ids) != len(out):
+                raise ValueError(f"{len(forms)} word forms for {len(rows)} feature rows")
+            for row, i in zip(out, ids, strict=True):
+                row.append(i)
+        return out
 
     def encode_roles(self, rows: Sequence[tuple[str, ...]]) -> list[list[int]]:
         return [[v.id(s) for v, s in zip(self.role_vocabs, r, strict=True)] for r in rows]
+
+    def join_roles(self, words: Sequence[list[int]], roles: Sequence[list[int]]) -> list[list[int]]:
+        """The role tagger's input rows: word ids, then role ids (the pretrained id stays last)."""
+        if self.pretrained is None:
+            return [w + r for w, r in zip(words, roles, strict=True)]
+        return [w[:-1] + r + w[-1:] for w, r in zip(words, roles, strict=True)]
+
+
+class PretrainedVectors:
+    """The frozen word vectors of one bundled stanza pretrain file and its (lowercase) vocabulary."""
+
+    def __init__(self, emb: Any, unit2id: Any) -> None:
+        self.emb = emb  #: float32 tensor [words, dim]; row 0 (padding) and 1 (unknown) are zero
+        self._unit2id = unit2id
+
+    def ids(self, forms: Sequence[str]) -> list[int]:
+        return [int(self._unit2id(f.lower())) for f in forms]
+
+
+_PRETRAINED: dict[str, PretrainedVectors] = {}
+
+
+def pretrained_vectors(name: str) -> PretrainedVectors:
+    """The vectors of ``name`` in the bundled stanza model set (:data:`quotattr.models.BUNDLED_DIR`),
+    checked against that set's manifest (size and SHA-256) before loading; loaded once per process."""
+    from stanza.models.common.pretrain import Pretrain
+
+    from quotattr.models import BUNDLED_DIR, ModelIntegrityError, load_manifest
+    from quotattr.models import sha256_file as model_sha256
+    from quotattr.models.loading import trusted_loading
+
+    with _PRETRAINED_LOCK:
+        if name in _PRETRAINED:
+            return _PRETRAINED[name]
+        entry = load_manifest(BUNDLED_DIR)["files"].get(name)
+        path = BUNDLED_DIR / name
+        if entry is None or entry.get("processor") != "pretrain":
+            raise LearnedModelError(f"{name!r} is not a pretrain file of the bundled model set")
+        if not path.is_file() or path.stat().st_size != int(entry["size"]) or model_sha256(path) != entry["sha256"]:
+            raise ModelIntegrityError(f"model file {path} is missing or fails its size / SHA-256 check")
+        with trusted_loading([path]):
+            pre = Pretrain(str(path))
+            emb = pre.emb
+            vocab = pre.vocab
+        import torch
+
+        vectors = PretrainedVectors(torch.as_tensor(emb, dtype=torch.float32), vocab.unit2id)
+        _PRETRAINED[name] = vectors
+        return vectors
 
 
 def sha256_file(path: Path) -> str:
@@ -162,7 +234,7 @@ def propose(
     if not view.words:
         return []
     rows = word_features(view, lex, quotes)
-    ids = model.encode_words(rows)
+    ids = model.encode_words(rows, [w.text for w in view.words])
     sents = list(range(len(view.sentences))) if sentences is None else list(sentences)
     sents = [s for s in sents if view.sentences[s][1] > view.sentences[s][0]]
     cues: list[tuple[tuple[int, ...], float]] = []
@@ -185,7 +257,7 @@ def propose(
         anchor = cue_anchor(view, words)
         window = role_window(view, anchor)
         rfeats = model.encode_roles(role_features(view, anchor, words, window))
-        role_seqs.append([w + r for w, r in zip(ids[window.start : window.stop], rfeats, strict=True)])
+        role_seqs.append(model.join_roles(ids[window.start : window.stop], rfeats))
         windows.append(window)
         anchors.append(anchor)
     out: list[Proposal] = []

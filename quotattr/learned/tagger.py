@@ -30,18 +30,36 @@ class Vocab:
 
 
 class Tagger(nn.Module):
-    """One embedding per feature column, concatenated, a 2-layer BiLSTM and a linear tag layer."""
+    """One embedding per feature column, concatenated, a 2-layer BiLSTM and a linear tag layer.
 
-    def __init__(self, sizes: Sequence[int], dims: Sequence[int], hidden: int, n_tags: int, dropout: float = 0.3):
+    With ``pretrained`` (a frozen [words, dim] matrix, e.g. the bundled stanza pretrain's GloVe
+    vectors) the *last* column of the input holds row ids into it, and those vectors join the
+    concatenation. The matrix is a plain attribute, not a parameter or buffer: it is never in the
+    ``state_dict`` (so never in the checkpoint) and never trained."""
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        dims: Sequence[int],
+        hidden: int,
+        n_tags: int,
+        dropout: float = 0.3,
+        pretrained: torch.Tensor | None = None,
+    ):
         super().__init__()
         self.embs = nn.ModuleList(nn.Embedding(n, d, padding_idx=PAD) for n, d in zip(sizes, dims, strict=True))
+        self.pretrained = None if pretrained is None else pretrained.detach().float().requires_grad_(False)
+        width = sum(dims) + (0 if self.pretrained is None else int(self.pretrained.shape[1]))
         self.drop = nn.Dropout(dropout)
-        self.lstm = nn.LSTM(sum(dims), hidden, num_layers=2, batch_first=True, bidirectional=True, dropout=dropout)
+        self.lstm = nn.LSTM(width, hidden, num_layers=2, batch_first=True, bidirectional=True, dropout=dropout)
         self.out = nn.Linear(2 * hidden, n_tags)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """``x``: [batch, time, features] ids; ``lengths``: [batch]; returns [batch, time, tags] logits."""
-        emb = torch.cat([e(x[:, :, k]) for k, e in enumerate(self.embs)], dim=-1)
+        parts = [e(x[:, :, k]) for k, e in enumerate(self.embs)]
+        if self.pretrained is not None:
+            parts.append(nn.functional.embedding(x[:, :, -1], self.pretrained))
+        emb = torch.cat(parts, dim=-1)
         emb = self.drop(emb)
         packed = nn.utils.rnn.pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)

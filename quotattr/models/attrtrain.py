@@ -8,6 +8,9 @@ Stages (each resumable; ``--stage`` runs one):
    ``<work>/cache/<split>/`` (about 20 minutes on one free core).
 2. ``train``: build the examples, train the cue tagger and the role tagger (one torch thread; a
    checkpoint after every epoch in ``<work>/``), keep the epoch with the best dev score.
+   ``--pretrained pretrain.pt`` adds each word's lowercased form through the bundled stanza set's
+   frozen GloVe vectors (read from that verified file at load time, never stored in ``attr.pt``);
+   ``--hidden N`` sets the BiLSTM size.
 3. ``export``: write ``quotattr/learned/data/attr.pt`` (fp16) and its ``manifest.json`` (SHA-256,
    sizes, dev scores, what it was trained on).
 
@@ -182,7 +185,8 @@ def document_examples(text: str, ser: bytes, golds: Sequence[GoldAttribution]) -
             }
         )
     sentences = [(a, b, cue_tags[a:b]) for a, b in view.sentences if b > a]
-    return {"rows": rows, "sentences": sentences, "roles": roles}
+    forms = [w.text for w in view.words]
+    return {"rows": rows, "forms": forms, "sentences": sentences, "roles": roles}
 
 
 def load_examples(cache: Path, polnear: Path, split: str, names: set[str] | None = None) -> list[dict[str, Any]]:
@@ -231,7 +235,7 @@ def _sequences(model: Any, docs: Sequence[dict[str, Any]], kind: str) -> list[tu
 
     out = []
     for d in docs:
-        ids = model.encode_words(d["rows"])
+        ids = model.encode_words(d["rows"], d["forms"])
         if kind == "cue":
             for a, b, tags in d["sentences"]:
                 out.append((ids[a:b], [CUE_TAGS.index(t) for t in tags]))
@@ -239,9 +243,7 @@ def _sequences(model: Any, docs: Sequence[dict[str, Any]], kind: str) -> list[tu
             for role in d["roles"]:
                 a, b = role["window"]
                 rids = model.encode_roles(role["role_rows"])
-                out.append(
-                    ([w + r for w, r in zip(ids[a:b], rids, strict=True)], [ROLE_TAGS.index(t) for t in role["tags"]])
-                )
+                out.append((model.join_roles(ids[a:b], rids), [ROLE_TAGS.index(t) for t in role["tags"]]))
     return out
 
 
@@ -354,7 +356,17 @@ CONFIG: dict[str, Any] = {
 }
 
 
-def train(polnear: Path, work: Path, *, epochs: int, seed: int, minutes: float, limit: int | None) -> dict[str, Any]:
+def train(
+    polnear: Path,
+    work: Path,
+    *,
+    epochs: int,
+    seed: int,
+    minutes: float,
+    limit: int | None,
+    hidden: int | None = None,
+    pretrained: str = "",
+) -> dict[str, Any]:
     import torch
 
     from quotattr.learned import AttrModel
@@ -371,31 +383,29 @@ def train(polnear: Path, work: Path, *, epochs: int, seed: int, minutes: float, 
     dev_docs = load_examples(cache, polnear, "dev")
     _log(f"{len(train_docs)} train articles, {len(dev_docs)} dev articles")
     word_vocabs, role_vocabs = build_vocabs(train_docs, CONFIG["max_lemmas"], CONFIG["min_count"])
+    config = dict(CONFIG)
+    if hidden is not None:
+        config["hidden"] = hidden
+    if pretrained:
+        config["pretrained"] = pretrained
     ckpt: dict[str, Any] = {
-        "config": CONFIG,
+        "config": config,
         "word_vocabs": word_vocabs,
         "role_vocabs": role_vocabs,
         "cue": {},
         "role": {},
     }
     torch.manual_seed(seed)
-    model = AttrModel.__new__(AttrModel)
-    from quotattr.learned.tagger import Tagger, Vocab
-
-    model.config = CONFIG
-    model.word_vocabs = [Vocab(v) for v in word_vocabs]
-    model.role_vocabs = [Vocab(v) for v in role_vocabs]
-    model._torch = torch
-    wsizes = [len(v) for v in model.word_vocabs]
-    rsizes = [len(v) for v in model.role_vocabs]
-    model.cue = Tagger(wsizes, CONFIG["word_dims"], CONFIG["hidden"], len(CUE_TAGS))
-    model.role = Tagger(wsizes + rsizes, CONFIG["word_dims"] + CONFIG["role_dims"], CONFIG["hidden"], len(ROLE_TAGS))
+    model = AttrModel(ckpt)  # fresh taggers (cue, then role), with the frozen vectors if configured
     deadline = time.time() + minutes * 60
     report: dict[str, Any] = {
         "train_articles": len(train_docs),
         "dev_articles": len(dev_docs),
         "train_command": f"python -m quotattr.models.attrtrain --polnear {polnear} --work {work} --stage train "
-        f"--epochs {epochs} --minutes {minutes:g} --seed {seed}" + (f" --limit {limit}" if limit else ""),
+        f"--epochs {epochs} --minutes {minutes:g} --seed {seed}"
+        + (f" --limit {limit}" if limit else "")
+        + (f" --hidden {hidden}" if hidden is not None else "")
+        + (f" --pretrained {pretrained}" if pretrained else ""),
     }
     for name, tagger, tags, key in (("role", model.role, ROLE_TAGS, "CON"), ("cue", model.cue, CUE_TAGS, "CUE")):
         tr = _sequences(model, train_docs, name)
@@ -446,6 +456,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--minutes", type=float, default=45.0, help="wall-clock budget for both taggers")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--limit", type=int, default=None, help="the first N training articles (parse order)")
+    p.add_argument("--hidden", type=int, default=None, help=f"BiLSTM hidden size (default {CONFIG['hidden']})")
+    p.add_argument(
+        "--pretrained",
+        default="",
+        help="frozen word vectors from this file of the bundled stanza set (e.g. pretrain.pt); none by default",
+    )
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "learned" / "data")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -453,7 +469,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.stage in ("all", "parse"):
         parse(args.polnear, args.work / "cache")
     if args.stage in ("all", "train"):
-        train(args.polnear, args.work, epochs=args.epochs, seed=args.seed, minutes=args.minutes, limit=args.limit)
+        train(
+            args.polnear,
+            args.work,
+            epochs=args.epochs,
+            seed=args.seed,
+            minutes=args.minutes,
+            limit=args.limit,
+            hidden=args.hidden,
+            pretrained=args.pretrained,
+        )
     if args.stage in ("all", "export"):
         export(
             args.work,
