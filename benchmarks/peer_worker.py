@@ -23,10 +23,10 @@ peer's extraction on every Doc, all inside the timing):
 - ``textacy``: ``textacy.extract.direct_quotations(doc)`` on the raw text; a document it refuses
   (it raises ``ValueError`` on an odd number of quotation marks) counts as ``failed``, 0 quotes;
 - ``ggt``: the Gender Gap Tracker's English pipeline as its ``run_predictions.py`` calls it,
-  ``utils.preprocess_text(text)`` then ``QuoteExtractor(config).extract_quotes(doc)``, imported
-  from ``--ggt-dir`` (a directory holding ``quote_extractor.py``, ``utils.py`` and
-  ``rules/quote_verb_list.txt`` of GGT's ``nlp/english``); its ``EntityRuler`` and ``neuralcoref``
-  pipes are not added: the quote extractor uses neither;
+  ``utils.preprocess_text(text)`` then ``QuoteExtractor(config).extract_quotes(doc)`` (a document
+  on which it raises counts as ``failed``), imported from ``--ggt-dir`` (a directory holding
+  ``quote_extractor.py``, ``utils.py`` and ``rules/quote_verb_list.txt`` of GGT's ``nlp/english``);
+  its ``EntityRuler`` and ``neuralcoref`` pipes are not added: the quote extractor uses neither;
 - ``null``: no spaCy, counts pairs of ``"`` (the tests' stand-in for a peer).
 
 Threads: the parent sets ``OMP_NUM_THREADS`` and its kin to 1; spaCy's CPU pipelines run on one
@@ -100,11 +100,14 @@ def _ggt(model: str, ggt_dir: str) -> tuple[Runner, dict[str, str]]:
     extractor = quote_extractor.QuoteExtractor({"spacy_lang": nlp, "NLP": {"QUOTE_VERBS": str(verbs)}})
 
     def run(texts: Sequence[str], batch_size: int, n_process: int) -> tuple[int, int]:
-        quotes = 0
+        quotes = failed = 0
         clean = (utils.preprocess_text(t) for t in texts)
         for doc in nlp.pipe(clean, batch_size=batch_size, n_process=n_process):
-            quotes += len(extractor.extract_quotes(doc))
-        return quotes, 0
+            try:
+                quotes += len(extractor.extract_quotes(doc))
+            except Exception:  # an IndexError at a document's edge, say: that document fails, not the run
+                failed += 1
+        return quotes, failed
 
     return run, {"spacy": spacy.__version__, "ggt_dir": str(root), "model": _model_name(nlp)}
 
