@@ -33,7 +33,7 @@ __all__ = ["LEARNED_CLASS", "MIN_CONTENT_SCORE", "MIN_CUE_SCORE", "learned"]
 LEARNED_CLASS = "learned"
 #: the least mean tag probability of a proposal's cue and of its content
 MIN_CUE_SCORE = 0.5
-MIN_CONTENT_SCORE = 0.5
+MIN_CONTENT_SCORE = 0.7
 #: rule sieves whose reported-speech content the role tagger may re-bound, and the least content score
 REFINE_CONTENT = True
 REFINE_SOURCE = True
