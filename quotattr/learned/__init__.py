@@ -14,7 +14,6 @@ sizes and the dev scores. See docs/models.md.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Sequence
@@ -136,19 +135,16 @@ def pretrained_vectors(name: str) -> PretrainedVectors:
     checked against that set's manifest (size and SHA-256) before loading; loaded once per process."""
     from stanza.models.common.pretrain import Pretrain
 
-    from quotattr.models import BUNDLED_DIR, ModelIntegrityError, load_manifest
-    from quotattr.models import sha256_file as model_sha256
+    from quotattr.models import BUNDLED_DIR, load_manifest, verify_file
     from quotattr.models.loading import trusted_loading
 
     with _PRETRAINED_LOCK:
         if name in _PRETRAINED:
             return _PRETRAINED[name]
         entry = load_manifest(BUNDLED_DIR)["files"].get(name)
-        path = BUNDLED_DIR / name
         if entry is None or entry.get("processor") != "pretrain":
             raise LearnedModelError(f"{name!r} is not a pretrain file of the bundled model set")
-        if not path.is_file() or path.stat().st_size != int(entry["size"]) or model_sha256(path) != entry["sha256"]:
-            raise ModelIntegrityError(f"model file {path} is missing or fails its size / SHA-256 check")
+        path = verify_file(BUNDLED_DIR, name, entry)
         with trusted_loading([path]):
             pre = Pretrain(str(path))
             emb = pre.emb
@@ -160,17 +156,11 @@ def pretrained_vectors(name: str) -> PretrainedVectors:
         return vectors
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_model(directory: Path | None = None) -> AttrModel:
     """The verified model in ``directory`` (the package's by default), loaded once per process."""
     import torch
+
+    from quotattr.models import sha256_file
 
     d = directory or DATA_DIR
     key = str(d)

@@ -20,6 +20,7 @@ __all__ = [
     "ModelIntegrityError",
     "load_manifest",
     "sha256_file",
+    "verify_file",
     "verify_model_set",
 ]
 
@@ -73,6 +74,26 @@ def load_manifest(directory: Path) -> dict[str, Any]:
     return manifest
 
 
+def verify_file(directory: Path, name: str, entry: Mapping[str, Any]) -> Path:
+    """Check one file of a model set against its manifest ``entry`` (size, then SHA-256); return its
+    path. Raises :class:`ModelIntegrityError` naming the file."""
+    path = directory / name
+    if not path.is_file():
+        raise ModelIntegrityError(f"model file missing: {path}")
+    size = path.stat().st_size
+    if size != int(entry["size"]):
+        raise ModelIntegrityError(
+            f"model file {path} has {size} bytes, the manifest says {entry['size']}: corrupted or replaced"
+        )
+    actual = sha256_file(path)
+    if actual != entry["sha256"]:
+        raise ModelIntegrityError(
+            f"model file {path} fails its SHA-256 check (got {actual[:12]}…, "
+            f"expected {str(entry['sha256'])[:12]}…): corrupted or replaced"
+        )
+    return path
+
+
 def verify_model_set(directory: Path) -> dict[str, Path]:
     """Check every file of the set in ``directory``; return ``{processor: path}``.
 
@@ -82,21 +103,7 @@ def verify_model_set(directory: Path) -> dict[str, Path]:
     manifest = load_manifest(directory)
     paths: dict[str, Path] = {}
     for name, entry in manifest["files"].items():
-        path = directory / name
-        if not path.is_file():
-            raise ModelIntegrityError(f"model file missing: {path}")
-        size = path.stat().st_size
-        if size != int(entry["size"]):
-            raise ModelIntegrityError(
-                f"model file {path} has {size} bytes, the manifest says {entry['size']}: corrupted or replaced"
-            )
-        actual = sha256_file(path)
-        if actual != entry["sha256"]:
-            raise ModelIntegrityError(
-                f"model file {path} fails its SHA-256 check (got {actual[:12]}…, "
-                f"expected {str(entry['sha256'])[:12]}…): corrupted or replaced"
-            )
-        paths[str(entry["processor"])] = path
+        paths[str(entry["processor"])] = verify_file(directory, name, entry)
     missing = [p for p in (*PROCESSORS, "pretrain") if p not in paths]
     if missing:
         raise ModelIntegrityError(f"model set {directory} lacks processors: {', '.join(missing)}")
