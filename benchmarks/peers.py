@@ -53,7 +53,7 @@ from typing import Any, Protocol
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.speed import git_commit, machine_info, word_count
+from benchmarks.speed import git_commit, machine_info, round_order, word_count
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 if __name__ == "__main__":  # one thread before numpy and torch are imported (imported here: stdlib only)
@@ -77,11 +77,6 @@ WORKER = Path(__file__).resolve().parent / "peer_worker.py"
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def round_order(names: Sequence[str], r: int) -> list[str]:
-    """The order of round ``r`` (from 0): as given in even rounds, reversed in odd ones."""
-    return list(names) if r % 2 == 0 else list(reversed(names))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ __all__ = [
     "processor_clock",
     "profile_corpus",
     "progress",
+    "round_order",
     "run_corpus",
     "scaling",
     "side_by_side",
@@ -399,6 +400,12 @@ def profile_corpus(extractor: Any, items: Sequence[tuple[str, str]], *, bulk: in
     }
 
 
+def round_order(names: Sequence[str], r: int) -> list[str]:
+    """The order of round ``r`` (from 0) of alternating rounds: as given in even rounds, reversed in
+    odd ones, so that a machine getting busier or quieter slows every system alike."""
+    return list(names) if r % 2 == 0 else list(reversed(names))
+
+
 def side_by_side(
     configs: dict[str, Any],
     items: Sequence[tuple[str, str]],
@@ -418,8 +425,7 @@ def side_by_side(
     cpu: dict[str, list[float]] = {n: [] for n in names}
     words = sum(word_count(t) for _, t in items)
     for r in range(rounds):
-        order = names if r % 2 == 0 else names[::-1]
-        for name in order:
+        for name in round_order(names, r):
             c0 = time.process_time()
             _, timing = run_corpus(configs[name], items, bulk=bulk, show_progress=False)
             cpu[name].append(timing.words / (time.process_time() - c0))
@@ -548,7 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows: dict[str, list[float]] = {}
         for r in range(args.pipe_rounds):
             pair = [name for name in ("before", "after") if name in configs]
-            for name in pair if r % 2 == 0 else pair[::-1]:
+            for name in round_order(pair, r):
                 for n in (1, 2):
                     key = f"{name} n_process={n}"
                     rows.setdefault(key, []).append(pipe_speed(configs[name], items, n_process=n, batch_size=args.bulk))
