@@ -231,6 +231,9 @@ def _construct(stanza: Any, info: ModelSetInfo, kwargs: dict[str, Any]) -> Any:
         return stanza.Pipeline(**kwargs)
 
     paths = verify_model_set(info.path)
+    from quotattr.models.casefallback import install as install_case_fallback
+
+    install_case_fallback()  # acts only on an NER model saved with case_fallback
     pretrain = str(paths["pretrain"])
     kwargs["dir"] = str(info.path)  # holds the minimal resources.json stanza insists on
     for processor in PROCESSORS:

@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(int(os.environ.get("QUOTATTR_TRAIN_THREADS", "1")))
     install()
+    from quotattr.models.casefallback import install as install_case_fallback
+
+    install_case_fallback()  # acts only on NER models saved with case_fallback (issue 19)
     ner = {key: float(os.environ[var]) for key, var in NER_WARM_START_ENV.items() if os.environ.get(var)}
     if ner:
         install_ner_warm_start(**ner)

