@@ -195,3 +195,29 @@ def test_learned_sieve_leaves_direct_quotes_to_the_rules(extractor) -> None:  # 
         assert [a.sieve for a in result.attributions] == ["direct_trailing"]
         assert result.attributions[0].speaker is not None
         assert result.attributions[0].speaker.name == "Lena Ortiz"
+
+
+@pytest.mark.pipeline
+def test_the_recipe_parses_every_sentence(tmp_path: Path) -> None:
+    """The tagger reads dependency relations everywhere, so its training parses must cover every
+    sentence — also those the default two-pass pipeline leaves unparsed (no rule cue in them)."""
+    import pickle
+
+    import stanza
+
+    from quotattr.models.attrtrain import parse
+
+    text = "Mayor Lena Ortiz believes the harbour plan will create hundreds of jobs.\n\nThe council meets on Monday."
+    for split in ("dev", "train"):
+        (tmp_path / "data" / split / "text").mkdir(parents=True)
+        (tmp_path / "data" / split / "attributions").mkdir()
+        (tmp_path / "data" / split / "text" / "a.txt").write_text(text, encoding="utf-8")
+        (tmp_path / "data" / split / "attributions" / "a_x.ann").write_text("", encoding="utf-8")
+    parse(tmp_path, tmp_path / "cache")
+    for split in ("dev", "train"):
+        data = pickle.loads((tmp_path / "cache" / split / "a.pkl").read_bytes())
+        assert data["text"] == text
+        doc = stanza.Document.from_serialized(data["doc"])
+        assert len(doc.sentences) == 2
+        for sentence in doc.sentences:
+            assert [w.deprel for w in sentence.words].count("root") == 1

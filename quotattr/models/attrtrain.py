@@ -4,7 +4,8 @@
 
 Stages (each resumable; ``--stage`` runs one):
 
-1. ``parse``: run the bundled stanza pipeline over PolNeAR train and dev, one pickle per article in
+1. ``parse``: run the bundled stanza pipeline over PolNeAR train and dev (the parser on every sentence:
+   the tagger reads dependency relations everywhere), one pickle per article in
    ``<work>/cache/<split>/`` (about 20 minutes on one free core).
 2. ``train``: build the examples, train the cue tagger and the role tagger (one torch thread; a
    checkpoint after every epoch in ``<work>/``), keep the epoch with the best dev score.
@@ -119,7 +120,7 @@ def shuffled(names: Sequence[str]) -> list[str]:
 def parse(polnear: Path, cache: Path) -> None:
     import quotattr
 
-    ex = quotattr.Extractor(threads=1)
+    ex = quotattr.Extractor(threads=1, parse="all")
     for split in ("dev", "train"):
         (cache / split).mkdir(parents=True, exist_ok=True)
         articles = _articles(polnear / "data" / split)
