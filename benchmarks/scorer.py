@@ -44,6 +44,7 @@ __all__ = [
     "cue_in_lexicon",
     "f1",
     "heuristic_kind",
+    "join_parts",
     "lemma_candidates",
     "match",
     "norm_field",
@@ -139,15 +140,33 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             return start, end
 
 
+def join_parts(text: str, parts: Iterable[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    """``parts`` sorted, with parts that only whitespace and punctuation separate joined into one.
+
+    One passage is one span however it was cut: brat annotators mark a two-sentence quote as two
+    fragments ("… a candidate." + "He unites …") where a system gives one span, and the two must
+    compare equal — as they do token by token, the way PolNeAR results are published. Trimming each
+    fragment on its own would drop the inner "." from one side only.
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(parts or ()):
+        if out and all(ch in _EDGE for ch in text[out[-1][1] : s]):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def char_set(text: str, parts: Iterable[tuple[int, int]] | None) -> frozenset[int]:
-    """The character offsets covered by ``parts`` after trimming each part.
+    """The character offsets covered by ``parts`` after joining the parts that only whitespace and
+    punctuation separate (:func:`join_parts`) and trimming each.
 
     Where trimming leaves nothing (a content "that", a cue ":" or "—") the untrimmed span, whitespace
     stripped, is used instead, so such spans can still be matched.
     """
     out: set[int] = set()
     raw: set[int] = set()
-    for s, e in parts or ():
+    for s, e in join_parts(text, parts):
         ts, te = trim(text, s, e)
         out.update(range(ts, te))
         s, e = max(0, s), min(len(text), e)

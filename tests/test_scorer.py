@@ -19,6 +19,7 @@ from benchmarks.scorer import (
     cue_in_lexicon,
     f1,
     heuristic_kind,
+    join_parts,
     match,
     norm_field,
     quotes_from_result,
@@ -64,6 +65,24 @@ def test_trim() -> None:
     # where trimming leaves nothing (content "that", cue ":"), the untrimmed span is compared instead
     assert char_set("He said that.", [(8, 12)]) == frozenset(range(8, 12))
     assert char_set("Note: x", [(4, 5)]) == frozenset({4})
+
+
+def _text_of(text: str, chars: frozenset[int]) -> str:
+    return "".join(text[i] for i in sorted(chars))
+
+
+def test_a_passage_cut_into_fragments_equals_the_whole() -> None:
+    text = "“He is everything we wanted. He unites the party,” she said. “Vote,” she added."
+    whole = [(0, 49)]
+    fragments = [(0, 28), (29, 49)]  # brat: one fragment per sentence, the space between them left out
+    assert join_parts(text, fragments) == whole
+    assert char_set(text, fragments) == char_set(text, whole)  # the inner "." counts on both sides
+    assert _text_of(text, char_set(text, whole)).startswith("He is everything we wanted. He")
+    # parts with words between them stay apart, and each is trimmed
+    two = [(0, 49), (61, 68)]  # … “Vote,”
+    assert join_parts(text, two) == two
+    assert char_set(text, two) == char_set(text, [(0, 49)]) | frozenset(range(62, 66))
+    assert join_parts(text, [(29, 49), (0, 28)]) == whole  # in any order
 
 
 def test_perfect_match() -> None:
