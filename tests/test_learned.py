@@ -136,6 +136,40 @@ def test_a_pretrained_input_tagger_round_trips(tmp_path: Path) -> None:
         assert torch.equal(again.role(torch.tensor([roles]), lengths), model.role(torch.tensor([roles]), lengths))
 
 
+def test_an_ensemble_averages_its_members_log_probabilities() -> None:
+    import torch
+
+    from quotattr.learned import AttrModel, _logprobs
+    from quotattr.learned.features import ROLE_FEATURES, WORD_FEATURES
+    from quotattr.models.attrtrain import ensemble
+
+    cfg = {"word_dims": [2] * len(WORD_FEATURES), "role_dims": [2] * len(ROLE_FEATURES), "hidden": 4}
+    base = {
+        "config": cfg,
+        "word_vocabs": [["said", "x"]] * len(WORD_FEATURES),
+        "role_vocabs": [["r"]] * len(ROLE_FEATURES),
+        "cue": {},
+        "role": {},
+    }
+    members = []
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        m = AttrModel(base)
+        members.append({**base, "cue": m.cue.state_dict(), "role": m.role.state_dict()})
+    one, two = AttrModel(members[0]), AttrModel(members[1])
+    both = AttrModel(ensemble(members[0], [members[1]]))
+    assert len(both.cues) == len(both.roles) == 2 and len(one.cues) == 1
+    seqs = [[[2] * len(WORD_FEATURES), [3] * len(WORD_FEATURES)]]
+    a, b, ab = (_logprobs(m.cues, m, seqs)[0] for m in (one, two, both))
+    assert a != b  # two seeds, two taggers
+    for t in range(2):
+        for k in range(3):
+            assert ab[t][k] == pytest.approx((a[t][k] + b[t][k]) / 2, abs=1e-5)
+    assert _logprobs(one.cues, one, seqs) == _logprobs(one.cue, one, seqs)  # a list of one is the tagger
+    with pytest.raises(ValueError, match="word_vocabs"):
+        ensemble(members[0], [{**members[1], "word_vocabs": [["said"]] * len(WORD_FEATURES)}])
+
+
 def test_a_pretrained_name_outside_the_bundled_set_is_refused() -> None:
     from quotattr.learned import pretrained_vectors
 

@@ -90,8 +90,22 @@ class AttrModel:
             self.cue.load_state_dict({k: v.float() for k, v in ckpt["cue"].items()})
         if ckpt["role"]:
             self.role.load_state_dict({k: v.float() for k, v in ckpt["role"].items()})
-        self.cue.eval()
-        self.role.eval()
+        #: every cue / role tagger: the first, then the ensemble's other members (``"cue_extra"``,
+        #: ``"role_extra"``: state dicts of taggers trained alike, on the same vocabularies)
+        self.cues: list[Tagger] = [self.cue]
+        self.roles: list[Tagger] = [self.role]
+        for state in ckpt.get("cue_extra", ()):
+            tagger = Tagger(wsizes, cfg["word_dims"], cfg["hidden"], len(CUE_TAGS), pretrained=emb)
+            tagger.load_state_dict({k: v.float() for k, v in state.items()})
+            self.cues.append(tagger)
+        for state in ckpt.get("role_extra", ()):
+            tagger = Tagger(
+                wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], cfg["hidden"], len(ROLE_TAGS), pretrained=emb
+            )
+            tagger.load_state_dict({k: v.float() for k, v in state.items()})
+            self.roles.append(tagger)
+        for tagger in (*self.cues, *self.roles):
+            tagger.eval()
         self._torch = torch
 
     def encode_words(self, rows: Sequence[tuple[str, ...]], forms: Sequence[str] = ()) -> list[list[int]]:
@@ -193,14 +207,21 @@ def _batch(model: AttrModel, seqs: Sequence[list[list[int]]]) -> tuple[Any, Any]
 
 
 def _logprobs(tagger: Any, model: AttrModel, seqs: Sequence[list[list[int]]]) -> list[list[list[float]]]:
+    """Per sequence and word, the tag log-probabilities of ``tagger`` — or, for a list of taggers
+    (an ensemble), the mean of their log-probabilities."""
     torch = model._torch
+    taggers = list(tagger) if isinstance(tagger, (list, tuple)) else [tagger]
     out: list[list[list[float]]] = [[] for _ in seqs]
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))  # little padding per batch
     with torch.inference_mode():
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             x, lengths = _batch(model, [seqs[i] for i in idx])
-            lp = torch.log_softmax(tagger(x, lengths), dim=-1)
+            lp = torch.log_softmax(taggers[0](x, lengths), dim=-1)
+            for other in taggers[1:]:
+                lp = lp + torch.log_softmax(other(x, lengths), dim=-1)
+            if len(taggers) > 1:
+                lp = lp / len(taggers)
             for b, i in enumerate(idx):
                 out[i] = lp[b, : len(seqs[i])].tolist()
     return out
@@ -230,7 +251,7 @@ def propose(
     cues: list[tuple[tuple[int, ...], float]] = []
     if sents:
         seqs = [ids[view.sentences[s][0] : view.sentences[s][1]] for s in sents]
-        for s, lp in zip(sents, _logprobs(model.cue, model, seqs), strict=True):
+        for s, lp in zip(sents, _logprobs(model.cues, model, seqs), strict=True):
             first = view.sentences[s][0]
             labels = decode_bio(lp, CUE_TAGS)
             for a, b in spans_of(labels).get("CUE", []):
@@ -252,7 +273,7 @@ def propose(
         anchors.append(anchor)
     out: list[Proposal] = []
     for (words, cscore), anchor, window, lp in zip(
-        cues, anchors, windows, _logprobs(model.role, model, role_seqs), strict=True
+        cues, anchors, windows, _logprobs(model.roles, model, role_seqs), strict=True
     ):
         labels = decode_bio(lp, ROLE_TAGS)
         spans = spans_of(labels)

@@ -422,22 +422,50 @@ def train(
     return report
 
 
-def export(work: Path, out_dir: Path, command: str) -> None:
+def ensemble(ckpt: dict[str, Any], members: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``ckpt`` with the taggers of ``members`` added as ``"cue_extra"`` / ``"role_extra"``; every member
+    must have been trained alike (same config) on the same articles (same vocabularies)."""
+    out = dict(ckpt)
+    for key in ("cue_extra", "role_extra"):
+        out[key] = list(ckpt.get(key, ()))
+    for m in members:
+        for key in ("config", "word_vocabs", "role_vocabs"):
+            if m[key] != ckpt[key]:
+                raise ValueError(f"an ensemble member differs in {key!r}: train them alike on the same articles")
+        out["cue_extra"].append(m["cue"])
+        out["role_extra"].append(m["role"])
+    return out
+
+
+def _half(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+
+
+def export(work: Path, out_dir: Path, command: str, members: Sequence[Path] = ()) -> None:
     import hashlib
 
     import torch
 
     ckpt = torch.load(work / "attr-full.pt", weights_only=True)
+    reports = [json.loads((work / "train-report.json").read_text(encoding="utf-8"))]
+    if members:
+        ckpt = ensemble(ckpt, [torch.load(m / "attr-full.pt", weights_only=True) for m in members])
+        reports += [json.loads((m / "train-report.json").read_text(encoding="utf-8")) for m in members]
     for part in ("cue", "role"):
-        ckpt[part] = {k: v.half() if v.is_floating_point() else v for k, v in ckpt[part].items()}
+        ckpt[part] = _half(ckpt[part])
+    for part in ("cue_extra", "role_extra"):
+        if part in ckpt:
+            ckpt[part] = [_half(state) for state in ckpt[part]]
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "attr.pt"
     torch.save(ckpt, path)
-    report = json.loads((work / "train-report.json").read_text(encoding="utf-8"))
+    report = reports[0]
+    if members:
+        report = {**report, "ensemble": reports[1:]}
     manifest = {
         "name": "quotattr learned attribution tagger",
         "recipe_version": RECIPE_VERSION,
-        "command": report.get("train_command", "") + " && " + command,
+        "command": " && ".join([*(r.get("train_command", "") for r in reports), command]),
         "trained_on": "PolNeAR v1.0.0 train split (Newell, Margolin & Ruths, LREC 2018), every 14th article "
         "held out; first annotator per article; no licence stated by the corpus authors (research use)",
         "files": {"attr.pt": {"size": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}},
@@ -463,6 +491,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="",
         help="frozen word vectors from this file of the bundled stanza set (e.g. pretrain.pt); none by default",
     )
+    p.add_argument(
+        "--ensemble",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="export: more work directories whose taggers join the model (trained alike, other seeds)",
+    )
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "learned" / "data")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -485,6 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.work,
             args.out,
             "python -m quotattr.models.attrtrain " + " ".join(sys.argv[1:] if argv is None else argv),
+            args.ensemble,
         )
     return 0
 
