@@ -62,7 +62,7 @@ def test_shuffled_is_a_fixed_order() -> None:
 def test_manifest_digest_matches_the_shipped_file() -> None:
     manifest = json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["files"]["attr.pt"]
-    assert (DATA_DIR / "attr.pt").stat().st_size == entry["size"] <= 3 * 1024 * 1024
+    assert (DATA_DIR / "attr.pt").stat().st_size == entry["size"] <= 10 * 1024 * 1024  # three taggers of 3 MB
     assert "PolNeAR" in manifest["trained_on"]
 
 
