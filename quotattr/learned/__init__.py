@@ -7,7 +7,9 @@ Two small BiLSTM taggers over stanza's own annotations (:mod:`quotattr.learned.f
 - the *role* tagger reads the sentences around one cue, with each word's place relative to the cue
   in the dependency tree, and marks that cue's source and content.
 
-The weights (``data/attr.pt``) were trained on PolNeAR train by :mod:`quotattr.models.attrtrain`;
+``data/attr.pt`` holds an ensemble: several taggers of each kind, trained alike with different
+seeds, whose tag log-probabilities are averaged before decoding. The weights were trained on PolNeAR
+train by :mod:`quotattr.models.attrtrain`;
 ``data/manifest.json`` holds the file's SHA-256, checked before ``torch.load``, the vocabularies'
 sizes and the dev scores. See docs/models.md.
 """
