@@ -496,8 +496,11 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
     parsed, 1,500-word parser batches: the code before issue 20), ``speed-ups`` (every sentence
     parsed, :mod:`quotattr.models.fastinfer` and 500-word parser batches), ``after`` (the default:
     speed-ups and the parser on report sentences only), ``after+int8`` (that and
-    :func:`quotattr.models.fastinfer.quantize`)."""
+    :func:`quotattr.models.fastinfer.quantize`), ``learned`` (the default with the opt-in cue class
+    ``learned``, which parses every sentence: against ``speed-ups`` it costs the learned taggers
+    alone, issue 16)."""
     from quotattr import Extractor
+    from quotattr.lexicons import Lexicons
     from quotattr.models import fastinfer
 
     out: dict[str, Any] = {}
@@ -507,6 +510,9 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
             fastinfer.remove(ex.nlp)
         elif name == "speed-ups":
             ex = Extractor(threads=1, parse="all")
+        elif name == "learned":
+            base = Lexicons.default()
+            ex = Extractor(threads=1, lexicons=base.extend(cue_classes=base.cue_classes | {"learned"}))
         elif name == "after+int8":  # opt-in, answers change slightly
             ex = Extractor(threads=1)
             fastinfer.quantize(ex.nlp)
@@ -533,7 +539,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--pipe", action="store_true", help="also pipe(n_process=1 and 2), before and after")
     ap.add_argument("--rss", action="store_true", help="peak RSS of a fresh process over the corpus, and cold start")
-    ap.add_argument("--configs", default="before,speed-ups,after", help="of before, speed-ups, after, after+int8")
+    ap.add_argument(
+        "--configs", default="before,speed-ups,after", help="of before, speed-ups, after, after+int8, learned"
+    )
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
 
