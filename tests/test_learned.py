@@ -255,3 +255,19 @@ def test_the_recipe_parses_every_sentence(tmp_path: Path) -> None:
         assert len(doc.sentences) == 2
         for sentence in doc.sentences:
             assert [w.deprel for w in sentence.words].count("root") == 1
+
+
+def test_the_loaded_model_infers_with_int8_copies() -> None:
+    import torch
+
+    from quotattr.learned import _logprobs
+
+    model = load_model()
+    assert len(model.cues) == len(model.roles) >= 1
+    assert all(type(t.lstm) is not torch.nn.LSTM for t in (*model.cues, *model.roles))  # quantised copies
+    assert type(model.cue.lstm) is torch.nn.LSTM and type(model.role.lstm) is torch.nn.LSTM  # floats kept
+    n = len(model.word_vocabs) + (1 if model.pretrained is not None else 0)
+    seqs = [[[2] * n, [3] * n, [4] * n]]
+    q = _logprobs(model.cues[0], model, seqs)[0]
+    f = _logprobs(model.cue, model, seqs)[0]
+    assert max(abs(a - b) for qa, fa in zip(q, f, strict=True) for a, b in zip(qa, fa, strict=True)) < 0.1
