@@ -84,28 +84,23 @@ class AttrModel:
         emb = None if self.pretrained is None else self.pretrained.emb
         wsizes = [len(v) for v in self.word_vocabs]
         rsizes = [len(v) for v in self.role_vocabs]
-        self.cue = Tagger(wsizes, cfg["word_dims"], cfg["hidden"], len(CUE_TAGS), pretrained=emb)
-        self.role = Tagger(
-            wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], cfg["hidden"], len(ROLE_TAGS), pretrained=emb
-        )
-        if ckpt["cue"]:
-            self.cue.load_state_dict({k: v.float() for k, v in ckpt["cue"].items()})
-        if ckpt["role"]:
-            self.role.load_state_dict({k: v.float() for k, v in ckpt["role"].items()})
+
+        cue_shape = (wsizes, cfg["word_dims"], len(CUE_TAGS))
+        role_shape = (wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], len(ROLE_TAGS))
+
+        def tagger(shape: tuple[list[int], list[int], int], state: dict[str, Any]) -> Tagger:
+            sizes, dims, n_tags = shape
+            out = Tagger(sizes, dims, cfg["hidden"], n_tags, pretrained=emb)
+            if state:
+                out.load_state_dict({k: v.float() for k, v in state.items()})
+            return out
+
+        self.cue = tagger(cue_shape, ckpt["cue"])
+        self.role = tagger(role_shape, ckpt["role"])
         #: every cue / role tagger: the first, then the ensemble's other members (``"cue_extra"``,
         #: ``"role_extra"``: state dicts of taggers trained alike, on the same vocabularies)
-        self.cues: list[Tagger] = [self.cue]
-        self.roles: list[Tagger] = [self.role]
-        for state in ckpt.get("cue_extra", ()):
-            tagger = Tagger(wsizes, cfg["word_dims"], cfg["hidden"], len(CUE_TAGS), pretrained=emb)
-            tagger.load_state_dict({k: v.float() for k, v in state.items()})
-            self.cues.append(tagger)
-        for state in ckpt.get("role_extra", ()):
-            tagger = Tagger(
-                wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], cfg["hidden"], len(ROLE_TAGS), pretrained=emb
-            )
-            tagger.load_state_dict({k: v.float() for k, v in state.items()})
-            self.roles.append(tagger)
+        self.cues: list[Tagger] = [self.cue, *(tagger(cue_shape, state) for state in ckpt.get("cue_extra", ()))]
+        self.roles: list[Tagger] = [self.role, *(tagger(role_shape, state) for state in ckpt.get("role_extra", ()))]
         for tagger in (*self.cues, *self.roles):
             tagger.eval()
         self._torch = torch
@@ -119,16 +114,14 @@ class AttrModel:
         no longer has it the float taggers stay (the same figures within 0.1, a third slower)."""
         import warnings
 
-        from torch import nn
+        from quotattr.models.fastinfer import int8
 
-        torch = self._torch
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", DeprecationWarning)
             try:
-                quantize_dynamic: Any = torch.ao.quantization.quantize_dynamic  # untyped in torch
-                cues = [quantize_dynamic(t, {nn.LSTM, nn.Linear}, dtype=torch.qint8) for t in self.cues]
-                roles = [quantize_dynamic(t, {nn.LSTM, nn.Linear}, dtype=torch.qint8) for t in self.roles]
+                cues = [int8(t) for t in self.cues]
+                roles = [int8(t) for t in self.roles]
             except (AttributeError, ImportError, RuntimeError):
                 return
         self.cues, self.roles = cues, roles

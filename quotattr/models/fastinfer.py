@@ -23,7 +23,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-__all__ = ["apply", "pairwise_forward", "remove"]
+__all__ = ["apply", "int8", "pairwise_forward", "remove"]
 
 _MARK = "quotattr_fastinfer"
 
@@ -94,8 +94,6 @@ def quantize(pipeline: Any, processors: tuple[str, ...] = ("pos", "depparse", "n
     models in ``pipeline``, in place. Weights become int8, activations are quantised on the fly.
     Returns the processors changed. Measured in docs/benchmarks.md, "Speed (issue 20)"; quotattr
     never calls it itself."""
-    import torch
-    from torch import nn
 
     done: list[str] = []
     for name in processors:
@@ -104,7 +102,17 @@ def quantize(pipeline: Any, processors: tuple[str, ...] = ("pos", "depparse", "n
         model = getattr(trainer, "model", None)
         if model is None:
             continue
-        quantize_dynamic: Any = torch.ao.quantization.quantize_dynamic  # untyped in torch
-        trainer.model = quantize_dynamic(model, {nn.LSTM, nn.Linear}, dtype=torch.qint8, inplace=True)
+        trainer.model = int8(model, inplace=True)
         done.append(name)
     return done
+
+
+def int8(module: Any, *, inplace: bool = False) -> Any:
+    """``module`` (a copy, or itself with ``inplace``) with its LSTMs and linear layers int8
+    dynamically quantised: weights int8, activations quantised on the fly
+    (``torch.ao.quantization.quantize_dynamic``)."""
+    import torch
+    from torch import nn
+
+    quantize_dynamic: Any = torch.ao.quantization.quantize_dynamic  # untyped in torch
+    return quantize_dynamic(module, {nn.LSTM, nn.Linear}, dtype=torch.qint8, inplace=inplace)
