@@ -271,3 +271,117 @@ def test_the_loaded_model_infers_with_int8_copies() -> None:
     q = _logprobs(model.cues[0], model, seqs)[0]
     f = _logprobs(model.cue, model, seqs)[0]
     assert max(abs(a - b) for qa, fa in zip(q, f, strict=True) for a, b in zip(qa, fa, strict=True)) < 0.1
+
+
+def _brute_force(crf, em, length):  # type: ignore[no-untyped-def]
+    """log Z and every tag sequence's score of one sequence, by enumeration."""
+    import itertools
+
+    import torch
+
+    trans, start = crf._scores()
+    k = em.shape[-1]
+    seqs = list(itertools.product(range(k), repeat=length))
+    scores = []
+    for s in seqs:
+        v = start[s[0]] + em[0, s[0]]
+        for t in range(1, length):
+            v = v + trans[s[t - 1], s[t]] + em[t, s[t]]
+        scores.append(v + crf.end[s[-1]])
+    sc = torch.stack(scores)
+    return seqs, sc, torch.logsumexp(sc, 0)
+
+
+def test_crf_likelihood_and_marginals_match_enumeration() -> None:
+    import torch
+
+    from quotattr.learned.tagger import CRF
+
+    torch.manual_seed(0)
+    crf = CRF(ROLE_TAGS).requires_grad_(False)
+    for p in (crf.trans, crf.start, crf.end):
+        p.normal_()
+    em = torch.randn(2, 4, len(ROLE_TAGS))
+    lengths = torch.tensor([4, 3])
+    mask = torch.arange(4)[None, :] < lengths[:, None]
+    y = torch.tensor([[1, 2, 0, 3], [3, 4, 0, -1]])  # B-SRC I-SRC O B-CON / B-CON I-CON O (padding)
+    marginals = crf.log_marginals(em, mask).exp()
+    nll = 0.0
+    for b in range(2):
+        n = int(lengths[b])
+        seqs, sc, log_z = _brute_force(crf, em[b], n)
+        want = torch.zeros(n, len(ROLE_TAGS))
+        for s, v in zip(seqs, sc, strict=True):
+            for t, k in enumerate(s):
+                want[t, k] += torch.exp(v - log_z)
+        assert torch.allclose(marginals[b, :n], want, atol=1e-5)
+        assert float(want[0, ROLE_TAGS.index("I-CON")]) < 1e-6  # BIO: nothing opens with an inside tag
+        gold = sc[seqs.index(tuple(int(v) for v in y[b, :n]))]
+        nll += float(log_z - gold)
+    assert float(crf.nll(em, y, y >= 0)) == pytest.approx(nll / 7, abs=1e-4)  # per word: 7 words
+
+
+def test_a_crf_member_joins_an_ensemble_of_softmax_taggers() -> None:
+    import torch
+
+    from quotattr.learned import AttrModel, _logprobs
+    from quotattr.learned.features import ROLE_FEATURES, WORD_FEATURES
+    from quotattr.models.attrtrain import ensemble
+
+    cfg = {"word_dims": [2] * len(WORD_FEATURES), "role_dims": [2] * len(ROLE_FEATURES), "hidden": 4}
+    base = {
+        "config": cfg,
+        "word_vocabs": [["said", "x"]] * len(WORD_FEATURES),
+        "role_vocabs": [["r"]] * len(ROLE_FEATURES),
+        "cue": {},
+        "role": {},
+    }
+    torch.manual_seed(0)
+    soft = AttrModel(base)
+    torch.manual_seed(1)
+    crf = AttrModel({**base, "config": {**cfg, "crf": True, "hidden": 6}})
+    assert soft.cue.crf is None and crf.cue.crf is not None
+    members = [{**base, "cue": m.cue.state_dict(), "role": m.role.state_dict()} for m in (soft, crf)]
+    both = AttrModel(ensemble(members[0], [members[1]]))
+    # each member keeps its own size and tag layer, read from its weights
+    assert [t.crf is not None for t in both.roles] == [False, True]
+    assert both.roles[1].lstm.hidden_size == 6
+    seqs = [[[2] * len(WORD_FEATURES), [3] * len(WORD_FEATURES)]]
+    lp = _logprobs(both.cues, both, seqs)[0]
+    assert lp[0][CUE_TAGS.index("I-CUE")] < -100  # the CRF member forbids opening with I-CUE
+    with torch.no_grad():
+        want = [float(v) for v in crf.cue.log_probs(torch.tensor(seqs), torch.tensor([2]))[0, 1]]
+    assert _logprobs(both.cues[1], both, seqs)[0][1] == pytest.approx(want, abs=1e-5)
+
+
+def test_repair_bio_opens_orphan_inside_tags() -> None:
+    from quotattr.learned.tagger import repair_bio, valid_bio
+
+    assert repair_bio(["I-CON", "I-CON", "O", "I-CON", "I-SRC", "B-SRC", "I-SRC"]) == [
+        "B-CON",
+        "I-CON",
+        "O",
+        "B-CON",
+        "B-SRC",
+        "B-SRC",
+        "I-SRC",
+    ]
+    assert valid_bio(repair_bio(["O", "I-SRC", "I-CON"]))
+
+
+def test_training_tags_are_valid_bio_where_the_cue_splits_the_content(extractor) -> None:  # type: ignore[no-untyped-def]
+    """A content annotated over its own cue and source ("The plan, Mayor Ada Brook said, will fail"):
+    the cue's words are not content, and the word after the cue opens a new span (BIO: an inside
+    tag never follows an outside one; the CRF's likelihood needs it)."""
+    from quotattr.learned.tagger import valid_bio
+    from quotattr.models.attrtrain import document_examples
+
+    text = "The plan, Mayor Ada Brook said, will fail next year."
+    cue, source = ((26, 30),), ((10, 25),)
+    doc = extractor.annotate(text)
+    data = document_examples(text, doc.to_serialized(), [(cue, source, ((0, 51),))])
+    tags = data["roles"][0]["tags"]
+    assert valid_bio(tags)
+    assert tags[0] == "B-CON" and tags.count("B-CON") == 2  # before and after the cue
+    cue_word = next(k for k, t in enumerate(tags) if t == "O")
+    assert tags[cue_word + 1] == "B-CON"  # the comma after "said" opens the content again

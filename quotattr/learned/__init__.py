@@ -85,12 +85,15 @@ class AttrModel:
         wsizes = [len(v) for v in self.word_vocabs]
         rsizes = [len(v) for v in self.role_vocabs]
 
-        cue_shape = (wsizes, cfg["word_dims"], len(CUE_TAGS))
-        role_shape = (wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], len(ROLE_TAGS))
+        cue_shape = (wsizes, cfg["word_dims"], CUE_TAGS)
+        role_shape = (wsizes + rsizes, cfg["word_dims"] + cfg["role_dims"], ROLE_TAGS)
 
-        def tagger(shape: tuple[list[int], list[int], int], state: dict[str, Any]) -> Tagger:
-            sizes, dims, n_tags = shape
-            out = Tagger(sizes, dims, cfg["hidden"], n_tags, pretrained=emb)
+        def tagger(shape: tuple[list[int], list[int], tuple[str, ...]], state: dict[str, Any]) -> Tagger:
+            sizes, dims, tags = shape
+            # a member's own size and tag layer are read from its weights (an ensemble may mix them)
+            hidden = int(state["lstm.weight_hh_l0"].shape[1]) if state else cfg["hidden"]
+            crf = "crf.trans" in state if state else bool(cfg.get("crf"))
+            out = Tagger(sizes, dims, hidden, len(tags), pretrained=emb, crf_tags=tags if crf else ())
             if state:
                 out.load_state_dict({k: v.float() for k, v in state.items()})
             return out
@@ -237,9 +240,9 @@ def _logprobs(tagger: Any, model: AttrModel, seqs: Sequence[list[list[int]]]) ->
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             x, lengths = _batch(model, [seqs[i] for i in idx])
-            lp = torch.log_softmax(taggers[0](x, lengths), dim=-1)
+            lp = taggers[0].log_probs(x, lengths)
             for other in taggers[1:]:
-                lp = lp + torch.log_softmax(other(x, lengths), dim=-1)
+                lp = lp + other.log_probs(x, lengths)
             if len(taggers) > 1:
                 lp = lp / len(taggers)
             for b, i in enumerate(idx):

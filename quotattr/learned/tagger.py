@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import torch
 from torch import nn
 
-__all__ = ["CUE_TAGS", "ROLE_TAGS", "Tagger", "Vocab", "decode_bio", "spans_of", "valid_bio"]
+__all__ = ["CRF", "CUE_TAGS", "ROLE_TAGS", "Tagger", "Vocab", "decode_bio", "repair_bio", "spans_of", "valid_bio"]
 
 CUE_TAGS = ("O", "B-CUE", "I-CUE")
 ROLE_TAGS = ("O", "B-SRC", "I-SRC", "B-CON", "I-CON")
@@ -29,13 +29,90 @@ class Vocab:
         return self.index.get(s, UNK)
 
 
+def _bio_penalties(tags: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Additive scores that forbid what BIO forbids: ``[from, to]`` transitions into ``I-X`` from
+    anything but ``B-X`` / ``I-X``, and a sequence that starts with ``I-X``."""
+    k = len(tags)
+    trans = torch.zeros(k, k)
+    for i, a in enumerate(tags):
+        for j, b in enumerate(tags):
+            if b.startswith("I-") and (a == "O" or a[2:] != b[2:]):
+                trans[i, j] = -1e4
+    start = torch.tensor([-1e4 if t.startswith("I-") else 0.0 for t in tags])
+    return trans, start
+
+
+class CRF(nn.Module):
+    """A linear-chain CRF over BIO tags: learned transition, start and end scores (the transitions
+    BIO forbids are fixed at -10⁴). Trained by its negative log-likelihood (:meth:`nll`); read at
+    inference through per-word **marginal** log-probabilities (:meth:`log_marginals`, forward-backward),
+    so that a CRF tagger and a softmax tagger give the same kind of output and can be averaged in one
+    ensemble and decoded by :func:`decode_bio` alike."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__()
+        k = len(tags)
+        self.trans = nn.Parameter(torch.zeros(k, k))
+        self.start = nn.Parameter(torch.zeros(k))
+        self.end = nn.Parameter(torch.zeros(k))
+        # constants, not state: never in a checkpoint
+        self.trans_penalty, self.start_penalty = _bio_penalties(tags)
+
+    def _scores(self) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.trans + self.trans_penalty, self.start + self.start_penalty
+
+    def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Negative log-likelihood of ``tags`` [batch, time] under emissions ``em`` [batch, time, tags],
+        summed over the batch and divided by its words; ``mask`` [batch, time] marks the real words
+        (each row starts with one)."""
+        trans, start = self._scores()
+        tags = tags.clamp(min=0)
+        b, t_len, _ = em.shape
+        rows = torch.arange(b)
+        gold = start[tags[:, 0]] + em[rows, 0, tags[:, 0]]
+        alpha = start[None, :] + em[:, 0]
+        for t in range(1, t_len):
+            m = mask[:, t]
+            step = trans[tags[:, t - 1], tags[:, t]] + em[rows, t, tags[:, t]]
+            gold = gold + step * m
+            nxt = torch.logsumexp(alpha[:, :, None] + trans[None], dim=1) + em[:, t]
+            alpha = torch.where(m[:, None], nxt, alpha)
+        last = tags[rows, mask.sum(dim=1) - 1]
+        gold = gold + self.end[last]
+        log_z = torch.logsumexp(alpha + self.end[None, :], dim=1)
+        return (log_z - gold).sum() / mask.sum()  # per word, the scale of a softmax tagger's loss
+
+    def log_marginals(self, em: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Per word, the log marginal probability of each tag (forward-backward); [batch, time, tags]."""
+        trans, start = self._scores()
+        _, t_len, _ = em.shape
+        alphas = [start[None, :] + em[:, 0]]
+        for t in range(1, t_len):
+            nxt = torch.logsumexp(alphas[-1][:, :, None] + trans[None], dim=1) + em[:, t]
+            alphas.append(torch.where(mask[:, t, None], nxt, alphas[-1]))
+        beta = self.end[None, :].expand_as(alphas[-1]).clone()
+        betas = [beta]
+        for t in range(t_len - 1, 0, -1):
+            prev = torch.logsumexp(trans[None] + (em[:, t] + beta)[:, None, :], dim=2)
+            beta = torch.where(mask[:, t, None], prev, beta)
+            betas.append(beta)
+        betas.reverse()
+        a = torch.stack(alphas, dim=1)
+        bt = torch.stack(betas, dim=1)
+        log_z = torch.logsumexp(alphas[-1] + self.end[None, :], dim=1)
+        return a + bt - log_z[:, None, None]
+
+
 class Tagger(nn.Module):
     """One embedding per feature column, concatenated, a 2-layer BiLSTM and a linear tag layer.
 
     With ``pretrained`` (a frozen [words, dim] matrix, e.g. the bundled stanza pretrain's GloVe
     vectors) the *last* column of the input holds row ids into it, and those vectors join the
     concatenation. The matrix is a plain attribute, not a parameter or buffer: it is never in the
-    ``state_dict`` (so never in the checkpoint) and never trained."""
+    ``state_dict`` (so never in the checkpoint) and never trained.
+
+    With ``crf_tags`` the tag layer's scores feed a :class:`CRF` over those tags instead of a softmax
+    per word."""
 
     def __init__(
         self,
@@ -45,6 +122,7 @@ class Tagger(nn.Module):
         n_tags: int,
         dropout: float = 0.3,
         pretrained: torch.Tensor | None = None,
+        crf_tags: Sequence[str] = (),
     ):
         super().__init__()
         self.embs = nn.ModuleList(nn.Embedding(n, d, padding_idx=PAD) for n, d in zip(sizes, dims, strict=True))
@@ -53,6 +131,7 @@ class Tagger(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.lstm = nn.LSTM(width, hidden, num_layers=2, batch_first=True, bidirectional=True, dropout=dropout)
         self.out = nn.Linear(2 * hidden, n_tags)
+        self.crf = CRF(crf_tags) if crf_tags else None
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """``x``: [batch, time, features] ids; ``lengths``: [batch]; returns [batch, time, tags] logits."""
@@ -66,6 +145,21 @@ class Tagger(nn.Module):
         h, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
         return self.out(self.drop(h))  # type: ignore[no-any-return]
 
+    def loss(self, x: torch.Tensor, lengths: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Training loss for gold tag ids ``y`` [batch, time] (-1 past each sequence's end)."""
+        scores = self(x, lengths)
+        if self.crf is not None:
+            return self.crf.nll(scores, y, y >= 0)
+        return nn.functional.cross_entropy(scores.reshape(-1, scores.shape[-1]), y.reshape(-1), ignore_index=-1)
+
+    def log_probs(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Per word, the log-probability of each tag: the softmax's, or the CRF's marginals."""
+        scores = self(x, lengths)
+        if self.crf is None:
+            return torch.log_softmax(scores, dim=-1)
+        mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+        return self.crf.log_marginals(scores, mask)
+
 
 def valid_bio(labels: Sequence[str]) -> bool:
     """True when every ``I-X`` follows ``B-X`` or ``I-X``."""
@@ -75,6 +169,17 @@ def valid_bio(labels: Sequence[str]) -> bool:
             return False
         prev = lab
     return True
+
+
+def repair_bio(labels: Sequence[str]) -> list[str]:
+    """``labels`` made valid BIO: an ``I-X`` that does not follow ``B-X`` / ``I-X`` opens a span
+    (``B-X``)."""
+    out: list[str] = []
+    for lab in labels:
+        if lab.startswith("I-") and (not out or out[-1][2:] != lab[2:]):
+            lab = "B-" + lab[2:]
+        out.append(lab)
+    return out
 
 
 def decode_bio(logp: Sequence[Sequence[float]], tags: Sequence[str]) -> list[str]:

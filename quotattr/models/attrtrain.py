@@ -151,6 +151,7 @@ def document_examples(text: str, ser: bytes, golds: Sequence[GoldAttribution]) -
 
     from quotattr.document import build_view
     from quotattr.learned.features import cue_anchor, role_features, role_window, word_features
+    from quotattr.learned.tagger import repair_bio
     from quotattr.lexicons import Lexicons
     from quotattr.quotes import find_quotes
 
@@ -173,11 +174,10 @@ def document_examples(text: str, ser: bytes, golds: Sequence[GoldAttribution]) -
         window = role_window(view, anchor)
         tags = ["O"] * len(window)
         for kind, parts in (("SRC", source), ("CON", content)):
-            prev = -2
             for i in _words_of(view, parts):
                 if i in window and i not in cw:
-                    tags[i - window.start] = ("I-" if prev == i - 1 else "B-") + kind
-                prev = i
+                    tags[i - window.start] = "I-" + kind
+        tags = repair_bio(tags)  # a span that a cue word, a gap or the other role splits restarts
         roles.append(
             {
                 "window": (window.start, window.stop),
@@ -314,7 +314,6 @@ def train_tagger(
         _log(f"{name}: resumed after epoch {state['epoch']}")
     rng = random.Random(seed + state["epoch"])
     torch.manual_seed(seed + state["epoch"])
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-1)
     while state["epoch"] < epochs and time.time() < deadline:
         tagger.train()
         t0, total, n = time.time(), 0.0, 0
@@ -323,8 +322,7 @@ def train_tagger(
             y = torch.full(x.shape[:2], -1, dtype=torch.long)
             for b, i in enumerate(idx):
                 y[b, : len(train[i][1])] = torch.tensor(train[i][1])
-            logits = tagger(x, lengths)
-            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            loss = tagger.loss(x, lengths, y)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(tagger.parameters(), 5.0)
@@ -367,6 +365,7 @@ def train(
     limit: int | None,
     hidden: int | None = None,
     pretrained: str = "",
+    crf: bool = False,
 ) -> dict[str, Any]:
     import torch
 
@@ -389,6 +388,8 @@ def train(
         config["hidden"] = hidden
     if pretrained:
         config["pretrained"] = pretrained
+    if crf:
+        config["crf"] = True
     ckpt: dict[str, Any] = {
         "config": config,
         "word_vocabs": word_vocabs,
@@ -406,7 +407,8 @@ def train(
         f"--epochs {epochs} --minutes {minutes:g} --seed {seed}"
         + (f" --limit {limit}" if limit else "")
         + (f" --hidden {hidden}" if hidden is not None else "")
-        + (f" --pretrained {pretrained}" if pretrained else ""),
+        + (f" --pretrained {pretrained}" if pretrained else "")
+        + (" --crf" if crf else ""),
     }
     for name, tagger, tags, key in (("role", model.role, ROLE_TAGS, "CON"), ("cue", model.cue, CUE_TAGS, "CUE")):
         tr = _sequences(model, train_docs, name)
@@ -424,16 +426,22 @@ def train(
 
 def ensemble(ckpt: dict[str, Any], members: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """``ckpt`` with the taggers of ``members`` added as ``"cue_extra"`` / ``"role_extra"``; every member
-    must have been trained alike (same config) on the same articles (same vocabularies)."""
+    must have been trained on the same articles (same vocabularies) with the same features; a member's
+    hidden size and tag layer (softmax or CRF) may differ, as they are read from its weights. A member's
+    own extras join too."""
     out = dict(ckpt)
     for key in ("cue_extra", "role_extra"):
         out[key] = list(ckpt.get(key, ()))
+    per_member = ("hidden", "crf")
     for m in members:
         for key in ("config", "word_vocabs", "role_vocabs"):
-            if m[key] != ckpt[key]:
+            a, b = m[key], ckpt[key]
+            if key == "config":
+                a, b = ({k: v for k, v in c.items() if k not in per_member} for c in (a, b))
+            if a != b:
                 raise ValueError(f"an ensemble member differs in {key!r}: train them alike on the same articles")
-        out["cue_extra"].append(m["cue"])
-        out["role_extra"].append(m["role"])
+        out["cue_extra"].extend([m["cue"], *m.get("cue_extra", ())])
+        out["role_extra"].extend([m["role"], *m.get("role_extra", ())])
     return out
 
 
@@ -492,6 +500,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="frozen word vectors from this file of the bundled stanza set (e.g. pretrain.pt); none by default",
     )
     p.add_argument(
+        "--crf",
+        action="store_true",
+        help="a linear-chain CRF over each tagger's tags (trained by its likelihood, read through its marginals)",
+    )
+    p.add_argument(
         "--ensemble",
         type=Path,
         nargs="*",
@@ -514,6 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             limit=args.limit,
             hidden=args.hidden,
             pretrained=args.pretrained,
+            crf=args.crf,
         )
     if args.stage in ("all", "export"):
         export(
