@@ -348,7 +348,7 @@ def test_a_crf_member_joins_an_ensemble_of_softmax_taggers() -> None:
     assert both.roles[1].lstm.hidden_size == 6
     seqs = [[[2] * len(WORD_FEATURES), [3] * len(WORD_FEATURES)]]
     lp = _logprobs(both.cues, both, seqs)[0]
-    assert lp[0][CUE_TAGS.index("I-CUE")] < -100  # the CRF member forbids opening with I-CUE
+    assert lp[0][CUE_TAGS.index("I-CUE")] < -30  # the CRF member forbids opening with I-CUE
     with torch.no_grad():
         want = [float(v) for v in crf.cue.log_probs(torch.tensor(seqs), torch.tensor([2]))[0, 1]]
     assert _logprobs(both.cues[1], both, seqs)[0][1] == pytest.approx(want, abs=1e-5)
@@ -385,3 +385,26 @@ def test_training_tags_are_valid_bio_where_the_cue_splits_the_content(extractor)
     assert tags[0] == "B-CON" and tags.count("B-CON") == 2  # before and after the cue
     cue_word = next(k for k, t in enumerate(tags) if t == "O")
     assert tags[cue_word + 1] == "B-CON"  # the comma after "said" opens the content again
+
+
+def test_the_veto_drops_rule_reports_whose_cue_the_tagger_rules_out() -> None:
+    from types import SimpleNamespace
+
+    from quotattr.model import QuoteKind
+    from quotattr.sieves import Candidate
+    from quotattr.sieves.learned import MIN_RULE_CUE_PROB, _veto
+
+    def cand(word: int) -> Candidate:
+        return Candidate(
+            content=[(0, 5)], kind=QuoteKind.INDIRECT, sieve="indirect", confidence=0.6, sentence=0, cue_word=word
+        )
+
+    kept, dropped, unread, direct = cand(1), cand(4), cand(8), cand(9)
+    ctx = SimpleNamespace(found=[kept, dropped, unread, direct])
+    refine = {(1,): kept, (4, 5): dropped, (8,): unread}
+    low = MIN_RULE_CUE_PROB / 2
+    probs = {1: 0.9, 4: low, 5: low}  # word 8 was not read by the tagger: its candidate stays
+    out = _veto(ctx, refine, probs)  # type: ignore[arg-type]
+    assert out == {(1,): kept, (8,): unread}
+    assert ctx.found == [kept, unread, direct]
+    assert _veto(ctx, out, {1: low}) == {(8,): unread}  # type: ignore[arg-type]

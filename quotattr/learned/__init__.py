@@ -230,8 +230,10 @@ def _batch(model: AttrModel, seqs: Sequence[list[list[int]]]) -> tuple[Any, Any]
 
 
 def _logprobs(tagger: Any, model: AttrModel, seqs: Sequence[list[list[int]]]) -> list[list[list[float]]]:
-    """Per sequence and word, the tag log-probabilities of ``tagger`` — or, for a list of taggers
-    (an ensemble), the mean of their log-probabilities."""
+    """Per sequence and word, the tag log-probabilities of ``tagger`` — or of a list of taggers (an
+    ensemble, :func:`~quotattr.learned.tagger.ensemble_log_probs`)."""
+    from quotattr.learned.tagger import ensemble_log_probs
+
     torch = model._torch
     taggers = list(tagger) if isinstance(tagger, (list, tuple)) else [tagger]
     out: list[list[list[float]]] = [[] for _ in seqs]
@@ -240,11 +242,7 @@ def _logprobs(tagger: Any, model: AttrModel, seqs: Sequence[list[list[int]]]) ->
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             x, lengths = _batch(model, [seqs[i] for i in idx])
-            lp = taggers[0].log_probs(x, lengths)
-            for other in taggers[1:]:
-                lp = lp + other.log_probs(x, lengths)
-            if len(taggers) > 1:
-                lp = lp / len(taggers)
+            lp = ensemble_log_probs(taggers, x, lengths)
             for b, i in enumerate(idx):
                 out[i] = lp[b, : len(seqs[i])].tolist()
     return out
@@ -258,6 +256,7 @@ def propose(
     *,
     sentences: Sequence[int] | None = None,
     extra_cues: Sequence[tuple[int, ...]] = (),
+    cue_probs: dict[int, float] | None = None,
 ) -> list[Proposal]:
     """Cues the cue tagger finds in ``sentences`` (all by default), plus ``extra_cues``, each with the
     source and content the role tagger gives it."""
@@ -276,6 +275,9 @@ def propose(
         seqs = [ids[view.sentences[s][0] : view.sentences[s][1]] for s in sents]
         for s, lp in zip(sents, _logprobs(model.cues, model, seqs), strict=True):
             first = view.sentences[s][0]
+            if cue_probs is not None:  # each word's probability of being part of a cue
+                for t, row in enumerate(lp):
+                    cue_probs[first + t] = 1.0 - math.exp(row[0])
             labels = decode_bio(lp, CUE_TAGS)
             for a, b in spans_of(labels).get("CUE", []):
                 score = sum(math.exp(lp[t][CUE_TAGS.index(labels[t])]) for t in range(a, b + 1)) / (b - a + 1)

@@ -9,6 +9,8 @@ released on Friday shows …").
 
 With the class on, after every rule sieve:
 
+0. a reported-speech candidate of the rules whose cue the cue tagger all but rules out (below
+   :data:`MIN_RULE_CUE_PROB`) is dropped;
 1. the content of each reported-speech candidate of the rules (never a direct quote) becomes the role
    tagger's content for the same cue where the two overlap, and its speaker phrase the tagger's source
    where those overlap (PolNeAR's boundaries: relative clauses and time adverbials in sources,
@@ -32,13 +34,16 @@ __all__ = ["LEARNED_CLASS", "MIN_CONTENT_SCORE", "MIN_CUE_SCORE", "learned"]
 #: beliefs, intentions, the objects of criticism — is not what most users call a quote)
 LEARNED_CLASS = "learned"
 #: the least mean tag probability of a proposal's cue and of its content
-MIN_CUE_SCORE = 0.5
-MIN_CONTENT_SCORE = 0.7
+MIN_CUE_SCORE = 0.6
+MIN_CONTENT_SCORE = 0.8
 #: rule sieves whose reported-speech content the role tagger may re-bound, and the least content score
 REFINE_CONTENT = True
 REFINE_SOURCE = True
 REFINED_SIEVES = frozenset({"indirect", "nominal", "according_to", "characterize"})
 MIN_REFINE_SCORE = 0.5
+#: a rule's reported-speech candidate is dropped where each of its cue words is a cue with less than
+#: this probability under the cue tagger
+MIN_RULE_CUE_PROB = 0.15
 #: the confidence of a learned attribution is this times its cue and content scores
 CONFIDENCE_SCALE = 0.6
 _EDGE = frozenset(".,;:—–-()\"'“”‘’")
@@ -70,7 +75,10 @@ def learned(ctx: Context) -> list[Candidate]:
     used_cues = set(ctx.claimed_cues) | {c.cue_word for c in ctx.found if c.cue_word is not None}
     taken = [(a, b) for c in ctx.found for a, b in c.content]
     out: list[Candidate] = []
-    for p in propose(view, ctx.lex, quotes, model, sentences=body, extra_cues=list(refine)):
+    cue_probs: dict[int, float] = {}
+    proposals = propose(view, ctx.lex, quotes, model, sentences=body, extra_cues=list(refine), cue_probs=cue_probs)
+    refine = _veto(ctx, refine, cue_probs)
+    for p in proposals:
         rule = refine.get(p.cue)
         if rule is not None:
             _refine(ctx, rule, p)
@@ -84,6 +92,20 @@ def learned(ctx: Context) -> list[Candidate]:
         taken.extend(cand.content)
         used_cues.update(p.cue)
     return out
+
+
+def _veto(
+    ctx: Context, refine: dict[tuple[int, ...], Candidate], cue_probs: dict[int, float]
+) -> dict[tuple[int, ...], Candidate]:
+    """Drop the rules' reported-speech candidates whose cue the cue tagger all but rules out (every
+    cue word's probability of being a cue below :data:`MIN_RULE_CUE_PROB`): a lexicon verb used in a
+    way PolNeAR does not count as a report. Words the tagger did not read (an unparsed or quoted
+    sentence) keep their candidate."""
+    drop = {id(c) for words, c in refine.items() if all(cue_probs.get(w, 1.0) < MIN_RULE_CUE_PROB for w in words)}
+    if not drop:
+        return refine
+    ctx.found[:] = [c for c in ctx.found if id(c) not in drop]
+    return {k: c for k, c in refine.items() if id(c) not in drop}
 
 
 def _refine(ctx: Context, rule: Candidate, p: Proposal) -> None:
