@@ -408,3 +408,19 @@ def test_the_veto_drops_rule_reports_whose_cue_the_tagger_rules_out() -> None:
     assert out == {(1,): kept, (8,): unread}
     assert ctx.found == [kept, unread, direct]
     assert _veto(ctx, out, {1: low}) == {(8,): unread}  # type: ignore[arg-type]
+
+
+@pytest.mark.pipeline
+def test_the_learned_class_takes_tiny_and_empty_texts() -> None:
+    """One-word sentences (a chain of length one) and an empty text go through the CRF taggers."""
+    from quotattr import Extractor
+    from quotattr.lexicons import Lexicons
+
+    base = Lexicons.default()
+    ex = Extractor(threads=1, lexicons=base.extend(cue_classes=base.cue_classes | {"learned"}))
+    assert ex.parse_scope == "all"  # the class on parses every sentence
+    for text in ("Yes.", "Yes. No. Maybe.", "", "   "):
+        result = ex(text)
+        assert all(text[c.start : c.end] == c.text for a in result.attributions for c in a.content)
+    (a,) = ex("Mayor Lena Ortiz believes the harbour plan will create hundreds of jobs.").attributions
+    assert a.sieve == "learned" and a.content[0].text == "the harbour plan will create hundreds of jobs"

@@ -7,8 +7,9 @@ Two small BiLSTM taggers over stanza's own annotations (:mod:`quotattr.learned.f
 - the *role* tagger reads the sentences around one cue, with each word's place relative to the cue
   in the dependency tree, and marks that cue's source and content.
 
-``data/attr.pt`` holds an ensemble: several taggers of each kind, trained alike with different
-seeds, whose tag log-probabilities are averaged before decoding. The weights were trained on PolNeAR
+``data/attr.pt`` holds an ensemble: two CRF taggers of each kind, trained alike with different
+seeds, read as one chain whose scores are the members' mean
+(:func:`~quotattr.learned.tagger.ensemble_log_probs`) before decoding. The weights were trained on PolNeAR
 train by :mod:`quotattr.models.attrtrain`;
 ``data/manifest.json`` holds the file's SHA-256, checked before ``torch.load``, the vocabularies'
 sizes and the dev scores. See docs/models.md.
@@ -259,7 +260,8 @@ def propose(
     cue_probs: dict[int, float] | None = None,
 ) -> list[Proposal]:
     """Cues the cue tagger finds in ``sentences`` (all by default), plus ``extra_cues``, each with the
-    source and content the role tagger gives it."""
+    source and content the role tagger gives it. ``cue_probs``, where given, receives each word of
+    those sentences → its probability of being part of a cue."""
     import math
 
     from quotattr.learned.tagger import CUE_TAGS, ROLE_TAGS, decode_bio, spans_of
