@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,21 +137,27 @@ def test_a_pretrained_input_tagger_round_trips(tmp_path: Path) -> None:
         assert torch.equal(again.role(torch.tensor([roles]), lengths), model.role(torch.tensor([roles]), lengths))
 
 
-def test_an_ensemble_averages_its_members_log_probabilities() -> None:
-    import torch
-
-    from quotattr.learned import AttrModel, _logprobs
+def _tiny_checkpoint() -> dict[str, Any]:
+    """A checkpoint of fresh taggers over two-word vocabularies (no weights: AttrModel initialises)."""
     from quotattr.learned.features import ROLE_FEATURES, WORD_FEATURES
-    from quotattr.models.attrtrain import ensemble
 
-    cfg = {"word_dims": [2] * len(WORD_FEATURES), "role_dims": [2] * len(ROLE_FEATURES), "hidden": 4}
-    base = {
-        "config": cfg,
+    return {
+        "config": {"word_dims": [2] * len(WORD_FEATURES), "role_dims": [2] * len(ROLE_FEATURES), "hidden": 4},
         "word_vocabs": [["said", "x"]] * len(WORD_FEATURES),
         "role_vocabs": [["r"]] * len(ROLE_FEATURES),
         "cue": {},
         "role": {},
     }
+
+
+def test_an_ensemble_averages_its_members_log_probabilities() -> None:
+    import torch
+
+    from quotattr.learned import AttrModel, _logprobs
+    from quotattr.learned.features import WORD_FEATURES
+    from quotattr.models.attrtrain import ensemble
+
+    base = _tiny_checkpoint()
     members = []
     for seed in (0, 1):
         torch.manual_seed(seed)
@@ -325,17 +332,11 @@ def test_a_crf_member_joins_an_ensemble_of_softmax_taggers() -> None:
     import torch
 
     from quotattr.learned import AttrModel, _logprobs
-    from quotattr.learned.features import ROLE_FEATURES, WORD_FEATURES
+    from quotattr.learned.features import WORD_FEATURES
     from quotattr.models.attrtrain import ensemble
 
-    cfg = {"word_dims": [2] * len(WORD_FEATURES), "role_dims": [2] * len(ROLE_FEATURES), "hidden": 4}
-    base = {
-        "config": cfg,
-        "word_vocabs": [["said", "x"]] * len(WORD_FEATURES),
-        "role_vocabs": [["r"]] * len(ROLE_FEATURES),
-        "cue": {},
-        "role": {},
-    }
+    base = _tiny_checkpoint()
+    cfg = base["config"]
     torch.manual_seed(0)
     soft = AttrModel(base)
     torch.manual_seed(1)
