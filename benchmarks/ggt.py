@@ -303,12 +303,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="print this many wrong named speakers")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument(
+        "--learned",
+        action="store_true",
+        help="turn on the opt-in cue class 'learned' (PolNeAR's broad attributions; every sentence parsed, "
+        "so cached Documents go to a 'learned' subfolder of --cache)",
+    )
     args = ap.parse_args(argv)
 
     import quotattr
 
     docs = read_ggt(args.gold)
-    extractor = quotattr.Extractor(threads=args.threads)
+    options: dict[str, Any] = {}
+    if args.learned:
+        from quotattr.lexicons import Lexicons
+
+        base = Lexicons.default()
+        options["lexicons"] = base.extend(cue_classes=base.cue_classes | {"learned"})
+        if args.cache is not None:
+            args.cache = args.cache / "learned"
+    extractor = quotattr.Extractor(threads=args.threads, **options)
     t0 = time.perf_counter()
     results = []
     for doc in docs:
