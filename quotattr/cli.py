@@ -419,8 +419,14 @@ def _load_extractor(args: argparse.Namespace) -> Any:
     from quotattr.models import ModelIntegrityError
     from quotattr.nlp import ModelSetError
 
+    options: dict[str, Any] = {}
+    if getattr(args, "learned", False):
+        from quotattr.lexicons import Lexicons
+
+        base = Lexicons.default()
+        options["lexicons"] = base.extend(cue_classes=base.cue_classes | {"learned"})
     try:
-        return Extractor(models=args.models, threads=args.threads)
+        return Extractor(models=args.models, threads=args.threads, **options)
     except (ModelSetError, ModelIntegrityError) as exc:
         _say(f"cannot load the model set: {exc}")
         return None
@@ -629,6 +635,12 @@ def _add_processing(parser: argparse.ArgumentParser) -> None:
         "--n-process", type=_positive, default=1, help="worker processes, each loading its own models (1)"
     )
     parser.add_argument("--threads", type=_positive, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument(
+        "--learned",
+        action="store_true",
+        help="also PolNeAR-style attributions from the learned taggers (beliefs, intentions, nominal reports; "
+        "PolNeAR's span boundaries; every sentence parsed, slower): the opt-in cue class 'learned'",
+    )
     parser.add_argument(
         "--timeout",
         type=_seconds,

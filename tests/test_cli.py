@@ -398,3 +398,18 @@ def test_html_and_sources(use_session_extractor, files, tmp_path, capsys) -> Non
     )
     assert code == 0, err
     assert pq.read_table(target).to_pylist() == rows
+
+
+@pytest.mark.pipeline
+def test_learned_option_turns_on_the_learned_class(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`--learned` builds an Extractor with the opt-in class: a belief becomes an attribution."""
+    path = tmp_path / "belief.txt"
+    path.write_text("Mayor Lena Ortiz believes the harbour plan will create hundreds of jobs.\n", encoding="utf-8")
+    code, out, err = run(["extract", "--threads", "1", "--learned", str(path)], capsys)
+    assert code == 0, err
+    (a,) = json.loads(out)["attributions"]
+    assert a["sieve"] == "learned" and a["cue"]["text"] == "believes"
+    assert a["content"][0]["text"] == "the harbour plan will create hundreds of jobs"
+    code, out, err = run(["extract", "--threads", "1", str(path)], capsys)
+    assert code == 0, err
+    assert json.loads(out)["attributions"] == []  # off by default
