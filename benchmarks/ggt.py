@@ -318,8 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.learned:
         from quotattr.lexicons import Lexicons
 
-        base = Lexicons.default()
-        options["lexicons"] = base.extend(cue_classes=base.cue_classes | {"learned"})
+        options["lexicons"] = Lexicons.default().with_cue_classes("learned")
         if args.cache is not None:
             args.cache = args.cache / "learned"
     extractor = quotattr.Extractor(threads=args.threads, **options)

@@ -298,8 +298,7 @@ def main(argv: Sequence[str] | None = None, *, extractor: Any = None) -> int:
         if args.learned == "on" or (args.learned == "auto" and fmt == "polnear"):
             from quotattr.lexicons import Lexicons
 
-            base = Lexicons.default()
-            options["lexicons"] = base.extend(cue_classes=base.cue_classes | {"learned"})
+            options["lexicons"] = Lexicons.default().with_cue_classes("learned")
         if extractor is None:
             extractor = Extractor(
                 models=args.models,

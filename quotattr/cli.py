@@ -423,8 +423,7 @@ def _load_extractor(args: argparse.Namespace) -> Any:
     if getattr(args, "learned", False):
         from quotattr.lexicons import Lexicons
 
-        base = Lexicons.default()
-        options["lexicons"] = base.extend(cue_classes=base.cue_classes | {"learned"})
+        options["lexicons"] = Lexicons.default().with_cue_classes("learned")
     try:
         return Extractor(models=args.models, threads=args.threads, **options)
     except (ModelSetError, ModelIntegrityError) as exc:

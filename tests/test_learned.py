@@ -417,8 +417,7 @@ def test_the_learned_class_takes_tiny_and_empty_texts() -> None:
     from quotattr import Extractor
     from quotattr.lexicons import Lexicons
 
-    base = Lexicons.default()
-    ex = Extractor(threads=1, lexicons=base.extend(cue_classes=base.cue_classes | {"learned"}))
+    ex = Extractor(threads=1, lexicons=Lexicons.default().with_cue_classes("learned"))
     assert ex.parse_scope == "all"  # the class on parses every sentence
     for text in ("Yes.", "Yes. No. Maybe.", "", "   "):
         result = ex(text)

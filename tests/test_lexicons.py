@@ -31,6 +31,15 @@ def test_evidence_cues_are_on_and_can_be_dropped() -> None:
     assert not speech_only.is_cue("find") and speech_only.is_cue("say")
 
 
+def test_with_cue_classes_turns_classes_on_without_mutating() -> None:
+    lex = Lexicons.default()
+    assert "learned" not in lex.cue_classes
+    broad = lex.with_cue_classes("learned")
+    assert broad.cue_classes == lex.cue_classes | {"learned"}
+    assert "learned" not in lex.cue_classes
+    assert broad.cues == lex.cues
+
+
 def test_time_words_load_and_extend() -> None:
     lex = Lexicons.default()
     assert {"friday", "august", "last", "week"} <= lex.time_words

@@ -133,6 +133,11 @@ def crf_marginals(
     return torch.log((m / m.sum(-1, keepdim=True)).clamp_min(1e-30))
 
 
+def _word_mask(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """[batch, time]: True at the real words of each padded sequence of ``x``."""
+    return torch.arange(x.shape[1])[None, :] < lengths[:, None]
+
+
 def ensemble_log_probs(taggers: Sequence[Tagger], x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """Per word, the ensemble's log-probability of each tag. Softmax members alone: the mean of their
     log-probabilities. With CRF members: one chain whose scores are the members' mean — each CRF's
@@ -159,8 +164,9 @@ def ensemble_log_probs(taggers: Sequence[Tagger], x: torch.Tensor, lengths: torc
             em = em + scores
             trans, start, end = trans + t.crf.trans, start + t.crf.start, end + t.crf.end
     crf = next(t.crf for t in taggers if t.crf is not None)
-    mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
-    return crf_marginals(em / n, mask, trans / n + crf.trans_penalty, start / n + crf.start_penalty, end / n)
+    return crf_marginals(
+        em / n, _word_mask(x, lengths), trans / n + crf.trans_penalty, start / n + crf.start_penalty, end / n
+    )
 
 
 class Tagger(nn.Module):
@@ -217,8 +223,7 @@ class Tagger(nn.Module):
         scores = self(x, lengths)
         if self.crf is None:
             return torch.log_softmax(scores, dim=-1)
-        mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
-        return self.crf.log_marginals(scores, mask)
+        return self.crf.log_marginals(scores, _word_mask(x, lengths))
 
 
 def valid_bio(labels: Sequence[str]) -> bool:

@@ -158,6 +158,11 @@ class Lexicons:
             not_names=self.not_names | {w.lower() for w in not_names},
         )
 
+    def with_cue_classes(self, *classes: str) -> Lexicons:
+        """A copy with the cue classes ``classes`` turned on as well as the enabled ones — e.g.
+        ``Lexicons.default().with_cue_classes("learned")`` for the opt-in learned sieve."""
+        return self.extend(cue_classes=self.cue_classes | set(classes))
+
     def abbreviations(self) -> frozenset[str]:
         """The words of the ranks and honorifics that end in a period ("Maj.", "Col.", "Dr.")."""
         return frozenset(w for rank in self.ranks for w in rank.split() if w.endswith("."))

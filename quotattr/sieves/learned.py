@@ -1,7 +1,7 @@
 """The learned sieve: PolNeAR's broad attributions and boundaries, from :mod:`quotattr.learned`.
 
 It is **opt-in**: it does nothing unless the cue class ``learned`` is enabled
-(``Lexicons.default().extend(cue_classes=Lexicons.default().cue_classes | {"learned"})``;
+(``Lexicons.default().with_cue_classes("learned")``;
 ``benchmarks/run.py`` enables it for PolNeAR gold). PolNeAR counts beliefs, intentions and the
 objects of criticism as attributions and draws span boundaries its own way; quotattr's default output
 keeps the seed gold's conventions (speech only, "A Marist poll" as the source of "A Marist poll
