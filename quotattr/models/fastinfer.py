@@ -13,17 +13,44 @@ process keep stanza's behaviour; :func:`remove` undoes them.
   ``words × 201 × 55`` floats). Here the weight is stored once as ``I×O×J``, so the intermediate
   comes out of one matrix multiply already in that layout and one ``bmm`` finishes; the result is a
   permuted view with the same shape ``N×L×M×O``.
-- **POS feature scorers** (``BiaffineScorer`` over ``nn.Bilinear``): one matrix multiply and a
-  ``bmm`` over the same parameters (:func:`quotattr.models.fastbilinear._fast_forward`, the
-  training-time patch) instead of ``torch.bilinear``.
+- **POS feature scorers** (``BiaffineScorer`` over ``nn.Bilinear``, :func:`grouped_forward`): the
+  XPOS and feature scorers are bilinear in a word's hidden state and its *UPOS tag's embedding*,
+  which takes one of at most 18 values in a batch. For each distinct parent row the weight is
+  contracted with it once (``out × in1``), and each word needs only a matrix-vector product with
+  its group's matrix: about 50× fewer multiplications for the XPOS scorer than the full bilinear
+  (7× faster measured on a 2,000-word batch). Where the second input has more than
+  :data:`MAX_GROUPS` distinct rows, the one-matmul form of
+  :func:`quotattr.models.fastbilinear._fast_forward` is used.
+- **memoised vocabularies** (:func:`memoize_vocabs`): stanza turns every character, word and tag
+  into an id and every predicted feature bundle back into text one Python call at a time (about
+  800,000 look-ups for 15 news articles, and a 21-way string join per word for the features). The
+  pipeline's vocabularies get a bounded cache (:data:`MEMO_SIZE` entries each) in front of those
+  two methods; a vocabulary does not change during inference, so the answers are the same.
 """
 
 from __future__ import annotations
 
+import functools
 import types
 from typing import Any
 
-__all__ = ["apply", "int8", "pairwise_forward", "remove"]
+__all__ = [
+    "MAX_GROUPS",
+    "MEMO_SIZE",
+    "apply",
+    "grouped_forward",
+    "int8",
+    "memoize_vocabs",
+    "pairwise_forward",
+    "remove",
+]
+
+#: entries of each vocabulary cache (:func:`memoize_vocabs`)
+MEMO_SIZE = 1 << 17
+
+#: above this many distinct rows of a biaffine scorer's second input, :func:`grouped_forward`
+#: falls back to the plain matrix form (UPOS, the POS scorers' parent, has 17 tags + padding)
+MAX_GROUPS = 64
 
 _MARK = "quotattr_fastinfer"
 
@@ -45,6 +72,134 @@ def pairwise_forward(self: Any, input1: Any, input2: Any) -> Any:
     return out + self.bias
 
 
+def _distinct_rows(rows: Any) -> tuple[Any, Any] | None:
+    """(the distinct rows of the matrix ``rows``, each row's index among them), or None when there
+    are more than :data:`MAX_GROUPS`. Rows are told apart by one random projection (a 1-D sort
+    instead of ``torch.unique(dim=0)``'s row sort, which cost as much as the scorers it served); the
+    grouping is then checked row by row, so a collision can only send the caller to the plain form."""
+    import torch
+
+    if rows.shape[0] == 0:
+        return None
+    generator = torch.Generator().manual_seed(20)
+    probe = torch.randn(rows.shape[1], generator=generator, dtype=torch.float64)
+    keys, group = torch.unique(rows.double() @ probe, return_inverse=True)
+    if keys.shape[0] > MAX_GROUPS:
+        return None
+    first = torch.full((keys.shape[0],), rows.shape[0], dtype=torch.long)
+    first.scatter_reduce_(0, group, torch.arange(rows.shape[0]), reduce="amin")
+    parents = rows[first]
+    if not torch.equal(parents[group], rows):
+        return None
+    return parents, group
+
+
+def grouped_forward(self: Any, input1: Any, input2: Any) -> Any:
+    """``BiaffineScorer.forward`` (``[x1; 1]ᵀ W [x2; 1] + b``) computed per distinct row of
+    ``input2``: the scorer's weight is contracted with each distinct parent once, then every word
+    takes one matrix-vector product. Same values up to float rounding."""
+    import torch
+
+    from quotattr.models.fastbilinear import _fast_forward
+
+    lead = input1.shape[:-1]
+    x1 = input1.reshape(-1, input1.shape[-1])
+    x2 = input2.reshape(-1, input2.shape[-1])
+    groups = _distinct_rows(x2)
+    if groups is None:
+        return _fast_forward(self, input1, input2)
+    parents, group = groups
+    weight = self.W_bilin.weight  # out, in1 + 1, in2 + 1
+    out = weight.shape[0]
+    parents = torch.cat([parents, parents.new_ones(parents.shape[0], 1)], 1)
+    per_parent = torch.einsum("oij,kj->koi", weight, parents)  # distinct parents, out, in1 + 1
+    x1 = torch.cat([x1, x1.new_ones(x1.shape[0], 1)], 1)
+    order = torch.argsort(group)
+    y = x1.new_empty(x1.shape[0], out)
+    start = 0
+    for k, count in enumerate(torch.bincount(group, minlength=parents.shape[0]).tolist()):
+        if count:
+            rows = order[start : start + count]
+            y[rows] = x1[rows] @ per_parent[k].T
+            start += count
+    return (y + self.W_bilin.bias).view(*lead, out)
+
+
+def _vocabularies(pipeline: Any) -> list[Any]:
+    """Every stanza vocabulary the pipeline's processors, trainers and models hold (once each)."""
+    from stanza.models.common.vocab import BaseMultiVocab, BaseVocab
+
+    found: dict[int, Any] = {}
+    for processor in getattr(pipeline, "processors", {}).values():
+        trainer = getattr(processor, "trainer", None)
+        for owner in (processor, trainer, getattr(trainer, "model", None)):
+            for value in vars(owner).values() if owner is not None else ():
+                if isinstance(value, BaseMultiVocab):
+                    candidates = list(value._vocabs.values())
+                elif isinstance(value, BaseVocab):
+                    candidates = [value]
+                elif isinstance(getattr(type(value), "vocab", None), property):  # a Pretrain
+                    candidates = [value.vocab]
+                else:
+                    continue
+                for vocab in candidates:
+                    if isinstance(vocab, BaseVocab):
+                        found.setdefault(id(vocab), vocab)
+    return list(found.values())
+
+
+def _memoize(vocab: Any) -> None:
+    from stanza.models.common.vocab import CompositeVocab
+
+    if _MARK in vars(vocab):
+        return
+    unit2id, id2unit = vocab.unit2id, vocab.id2unit
+    if isinstance(vocab, CompositeVocab):  # ids are lists: cached as tuples, handed out as new lists
+        ids_of = functools.lru_cache(maxsize=MEMO_SIZE)(lambda unit: tuple(unit2id(unit)))
+        text_of = functools.lru_cache(maxsize=MEMO_SIZE)(id2unit)
+
+        def composite_unit2id(unit: Any) -> Any:
+            try:
+                return list(ids_of(unit))
+            except TypeError:  # unhashable
+                return unit2id(unit)
+
+        def composite_id2unit(ids: Any) -> Any:
+            try:
+                return text_of(tuple(ids) if isinstance(ids, list) else ids)
+            except TypeError:
+                return id2unit(ids)
+
+        vocab.unit2id, vocab.id2unit = composite_unit2id, composite_id2unit
+    else:  # ids are ints; id2unit is already a list index
+        cached = functools.lru_cache(maxsize=MEMO_SIZE)(unit2id)
+
+        def simple_unit2id(unit: Any) -> Any:
+            try:
+                return cached(unit)
+            except TypeError:
+                return unit2id(unit)
+
+        vocab.unit2id = simple_unit2id
+    setattr(vocab, _MARK, True)
+
+
+def memoize_vocabs(pipeline: Any) -> int:
+    """Put a bounded cache in front of the ``unit2id`` (and, for feature bundles, ``id2unit``) of
+    every vocabulary of ``pipeline`` (idempotent); returns how many vocabularies it covers."""
+    vocabs = _vocabularies(pipeline)
+    for vocab in vocabs:
+        _memoize(vocab)
+    return len(vocabs)
+
+
+def _forget(pipeline: Any) -> None:
+    for vocab in _vocabularies(pipeline):
+        if vars(vocab).pop(_MARK, None):
+            vars(vocab).pop("unit2id", None)
+            vars(vocab).pop("id2unit", None)
+
+
 def _modules(pipeline: Any) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for name in ("depparse", "pos"):
@@ -56,16 +211,15 @@ def _modules(pipeline: Any) -> list[tuple[str, Any]]:
 
 
 def apply(pipeline: Any) -> None:
-    """Install the three speed-ups on ``pipeline`` (idempotent)."""
+    """Install the speed-ups on ``pipeline`` (idempotent)."""
     import torch
 
-    from quotattr.models.fastbilinear import _fast_forward
-
+    memoize_vocabs(pipeline)
     for kind, module in _modules(pipeline):
         if kind == "PairwiseBilinear":
             module.forward = types.MethodType(pairwise_forward, module)
         elif kind == "BiaffineScorer":
-            module.forward = types.MethodType(_fast_forward, module)
+            module.forward = types.MethodType(grouped_forward, module)
     if _MARK in vars(pipeline):
         return
     process = pipeline.process
@@ -80,6 +234,7 @@ def apply(pipeline: Any) -> None:
 
 def remove(pipeline: Any) -> None:
     """Give ``pipeline`` back stanza's own code (for side-by-side measurements)."""
+    _forget(pipeline)
     for kind, module in _modules(pipeline):
         if kind in ("PairwiseBilinear", "BiaffineScorer"):
             module.__dict__.pop("forward", None)
