@@ -469,8 +469,9 @@ items = [(d.doc_id, d.text) for d in read_ggt(sys.argv[2])][: kw.pop("docs")]
 before = kw.pop("stock", False)
 ex = quotattr.Extractor(threads=1, **kw)
 if before:
-    from quotattr.models import fastinfer
+    from quotattr.models import fastdecode, fastinfer
     fastinfer.remove(ex.nlp)
+    fastdecode.use_in(ex.nlp, greedy=False)
 _, timing = run_corpus(ex, items, bulk=8, show_progress=False)
 print(json.dumps({"peak_rss_mb": peak_rss_mb(), "words_per_s": timing.words / timing.total_s}))
 """
@@ -491,6 +492,21 @@ def corpus_rss(gold: str, docs: int, **options: Any) -> dict[str, Any]:
     return out
 
 
+def _as_in_session_14(nlp: Any) -> None:
+    """Undo session 15's speed-ups on one pipeline: the decoder's greedy path, the grouped POS
+    scorers (back to the one-matmul form) and the vocabulary caches."""
+    import types
+
+    from quotattr.models import fastdecode, fastinfer
+    from quotattr.models.fastbilinear import _fast_forward
+
+    fastdecode.use_in(nlp, greedy=False)
+    fastinfer._forget(nlp)
+    for kind, module in fastinfer._modules(nlp):
+        if kind == "BiaffineScorer":
+            module.forward = types.MethodType(_fast_forward, module)
+
+
 def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> dict[str, Any]:
     """The extractors issue 20 compares, one core each: ``before`` (stanza's own code, every sentence
     parsed, 1,500-word parser batches: the code before issue 20), ``speed-ups`` (every sentence
@@ -498,18 +514,23 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
     speed-ups and the parser on report sentences only), ``after+int8`` (that and
     :func:`quotattr.models.fastinfer.quantize`), ``learned`` (the default with the opt-in cue class
     ``learned``, which parses every sentence: against ``speed-ups`` it costs the learned taggers
-    alone, issue 16)."""
+    alone, issue 16), ``session-14`` (the default as session 14 left it: without session 15's
+    greedy decoding, grouped POS scorers and vocabulary caches)."""
     from quotattr import Extractor
     from quotattr.lexicons import Lexicons
-    from quotattr.models import fastinfer
+    from quotattr.models import fastdecode, fastinfer
 
     out: dict[str, Any] = {}
     for name in configs:
         if name == "before":
             ex = Extractor(threads=1, parse="all", batch_sizes={"depparse": 1500})
             fastinfer.remove(ex.nlp)
+            fastdecode.use_in(ex.nlp, greedy=False)  # the tree decoder without its greedy path
         elif name == "speed-ups":
             ex = Extractor(threads=1, parse="all")
+        elif name == "session-14":  # the default as session 14 left it (for session 15's gains)
+            ex = Extractor(threads=1)
+            _as_in_session_14(ex.nlp)
         elif name == "learned":
             ex = Extractor(threads=1, lexicons=Lexicons.default().with_cue_classes("learned"))
         elif name == "after+int8":  # opt-in, answers change slightly
@@ -539,7 +560,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--pipe", action="store_true", help="also pipe(n_process=1 and 2), before and after")
     ap.add_argument("--rss", action="store_true", help="peak RSS of a fresh process over the corpus, and cold start")
     ap.add_argument(
-        "--configs", default="before,speed-ups,after", help="of before, speed-ups, after, after+int8, learned"
+        "--configs",
+        default="before,speed-ups,after",
+        help="of before, speed-ups, session-14, after, after+int8, learned",
     )
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)

@@ -111,11 +111,17 @@ def _rebind(function: types.FunctionType, namespace: dict[str, Any]) -> types.Fu
     return copy
 
 
-@functools.cache
-def scoped_decoder() -> Any:
+def scoped_decoder(greedy: bool = True) -> Any:
     """stanza's ``GraphParser.decode_graph_predictions``, rebound to a private copy of its
     Chu-Liu-Edmonds module in which ``tarjan`` is :func:`find_cycles`, and which tries
-    :func:`greedy_tree` before Chu-Liu-Edmonds. stanza's modules are not touched."""
+    :func:`greedy_tree` before Chu-Liu-Edmonds (unless ``greedy`` is False: the decoder as it was
+    before issue 20, for side-by-side measurements). stanza's modules are not touched. Built once
+    per choice."""
+    return _decoder(bool(greedy))
+
+
+@functools.cache
+def _decoder(greedy: bool) -> Any:
     from stanza.models.common import chuliu_edmonds
     from stanza.models.depparse import model as depparse_model
 
@@ -125,7 +131,8 @@ def scoped_decoder() -> Any:
             decoder_ns[name] = _rebind(value, decoder_ns)
     decoder_ns["tarjan"] = find_cycles
     model_ns = dict(vars(depparse_model))
-    model_ns["chuliu_edmonds_one_root"] = one_root_decoder(decoder_ns["chuliu_edmonds_one_root"])
+    one_root = decoder_ns["chuliu_edmonds_one_root"]
+    model_ns["chuliu_edmonds_one_root"] = one_root_decoder(one_root) if greedy else one_root
     stock = vars(depparse_model.GraphParser)["decode_graph_predictions"]
     function = stock.__func__ if isinstance(stock, staticmethod) else stock
     if not isinstance(function, types.FunctionType):  # pragma: no cover - another stanza version
@@ -133,9 +140,10 @@ def scoped_decoder() -> Any:
     return _rebind(function, model_ns)
 
 
-def use_in(pipeline: Any) -> bool:
-    """Make ``pipeline``'s graph parser decode with :func:`find_cycles`; only that parser object
-    changes. Returns False (and changes nothing) where the pipeline has no such parser."""
+def use_in(pipeline: Any, *, greedy: bool = True) -> bool:
+    """Make ``pipeline``'s graph parser decode with :func:`find_cycles` (and :func:`greedy_tree`
+    first, unless ``greedy`` is False); only that parser object changes. Returns False (and changes
+    nothing) where the pipeline has no such parser."""
     from stanza.models.depparse.model import GraphParser
 
     processor = getattr(pipeline, "processors", {}).get("depparse")
@@ -144,7 +152,7 @@ def use_in(pipeline: Any) -> bool:
         return False
     # GraphParser.predict calls self.decode_graph_predictions (a staticmethod): an instance
     # attribute takes its place for this one model
-    object.__setattr__(model, "decode_graph_predictions", scoped_decoder())
+    object.__setattr__(model, "decode_graph_predictions", scoped_decoder(greedy))
     return True
 
 
