@@ -304,6 +304,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument(
+        "--models",
+        default=None,
+        help="model set: bundled (default), official or a directory with a manifest (give each set its own --cache)",
+    )
+    ap.add_argument(
         "--learned",
         action="store_true",
         help="turn on the opt-in cue class 'learned' (PolNeAR's broad attributions; every sentence parsed, "
@@ -315,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     docs = read_ggt(args.gold)
     options: dict[str, Any] = {}
+    if args.models is not None:
+        options["models"] = args.models
     if args.learned:
         from quotattr.lexicons import Lexicons
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +34,7 @@ __all__ = [
     "ENV_STANZA_DIR",
     "ModelSetError",
     "ModelSetInfo",
+    "SentenceMerger",
     "StanzaDocument",
     "build_pipeline",
     "download_official",
@@ -153,11 +154,42 @@ def merge_after_abbreviations(sentences: list[list[Token]], abbreviations: froze
     return out
 
 
-def _postprocessor(abbreviations: frozenset[str]) -> Callable[[list[list[Token]]], list[list[Token]]]:
-    def postprocess(sentences: list[list[Token]]) -> list[list[Token]]:
-        return merge_after_abbreviations(sentences, abbreviations)
+class SentenceMerger:
+    """The tokenizer postprocessor quotattr gives stanza: :func:`merge_after_abbreviations` with
+    ``abbreviations``. Called by stanza on token texts, which makes stanza rebuild the whole draft
+    document from them; :func:`quotattr.models.fasttokenize.use_in` calls :meth:`merge_drafts`
+    instead, which joins the draft's sentences directly and copies nothing when none is joined."""
 
-    return postprocess
+    __slots__ = ("abbreviations",)
+
+    def __init__(self, abbreviations: frozenset[str]) -> None:
+        self.abbreviations = abbreviations
+
+    def __call__(self, sentences: list[list[Token]]) -> list[list[Token]]:
+        return merge_after_abbreviations(sentences, self.abbreviations)
+
+    def merge_drafts(self, draft: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]] | None:
+        """stanza's draft document (sentences of token dicts, ids ``(1,)``, ``(2,)`` … with their
+        character offsets) with the same sentences joined as :meth:`__call__` would join; None where
+        the draft is not of that plain form (the caller then takes stanza's way)."""
+        tagged: list[list[Token]] = []
+        for index, sentence in enumerate(draft):
+            if not sentence:
+                return None
+            for position, token in enumerate(sentence, 1):
+                if token.get("id") != (position,) or "start_char" not in token or "end_char" not in token:
+                    return None
+            tagged.append([(str(token["text"]), index) for token in sentence])
+        groups = [sorted({int(token[1]) for token in sent if isinstance(token, tuple)}) for sent in self(tagged)]
+        if len(groups) == len(draft):
+            return draft
+        merged: list[list[dict[str, Any]]] = []
+        for group in groups:
+            sentence = [dict(token) for index in group for token in draft[index]]
+            for position, token in enumerate(sentence, 1):
+                token["id"] = (position,)
+            merged.append(sentence)
+        return merged
 
 
 def build_pipeline(
@@ -195,7 +227,7 @@ def build_pipeline(
         "download_method": None,
         "use_gpu": use_gpu,
         "logging_level": "ERROR",
-        "tokenize_postprocessor": _postprocessor(
+        "tokenize_postprocessor": SentenceMerger(
             (lexicons or Lexicons.default()).abbreviations() if abbreviations is None else frozenset(abbreviations)
         ),
     }
@@ -218,6 +250,9 @@ def build_pipeline(
     from quotattr.models.fastdecode import use_in
 
     use_in(pipeline)  # same trees, faster cycle search: this pipeline's parser only
+    from quotattr.models import fasttokenize
+
+    fasttokenize.use_in(pipeline)  # same sentences, without stanza's rebuild of the draft
     set_parse_scope(pipeline, parse, lexicons)
     from quotattr.models import fastinfer
 

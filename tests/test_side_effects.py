@@ -64,6 +64,17 @@ def test_building_an_extractor_leaves_stanza_and_torch_alone() -> None:
     assert before["chuliu_edmonds_one_root"].__globals__["tarjan"] is before["tarjan"]
     assert before["tarjan"] is not find_cycles
 
+    # quotattr's tokenizer (only) repairs sentence splits on the draft directly
+    from stanza.pipeline.tokenize_processor import TokenizeProcessor
+
+    from quotattr.models.fasttokenize import scoped_process
+
+    tokenizer = ex.nlp.processors["tokenize"]
+    assert vars(tokenizer)["process"].__func__ is scoped_process()
+    assert vars(TokenizeProcessor)["process"] is not scoped_process()  # stanza's class is untouched
+    doc = ex.nlp("Maj. Gen. Tahsin Khafaji spoke. Col. Myles Caggins agreed.")
+    assert [s.text for s in doc.sentences] == ["Maj. Gen. Tahsin Khafaji spoke.", "Col. Myles Caggins agreed."]
+
 
 def test_trusted_loading_is_invisible_to_other_threads(tmp_path: Path) -> None:
     import torch
