@@ -472,6 +472,7 @@ if before:
     from quotattr.models import fastdecode, fastinfer
     fastinfer.remove(ex.nlp)
     fastdecode.use_in(ex.nlp, greedy=False)
+    vars(ex.nlp.processors["tokenize"]).pop("process", None)
 _, timing = run_corpus(ex, items, bulk=8, show_progress=False)
 print(json.dumps({"peak_rss_mb": peak_rss_mb(), "words_per_s": timing.words / timing.total_s}))
 """
@@ -494,13 +495,14 @@ def corpus_rss(gold: str, docs: int, **options: Any) -> dict[str, Any]:
 
 def _as_in_session_14(nlp: Any) -> None:
     """Undo session 15's speed-ups on one pipeline: the decoder's greedy path, the grouped POS
-    scorers (back to the one-matmul form) and the vocabulary caches."""
+    scorers (back to the one-matmul form), the vocabulary caches and the direct sentence repair."""
     import types
 
     from quotattr.models import fastdecode, fastinfer
     from quotattr.models.fastbilinear import _fast_forward
 
     fastdecode.use_in(nlp, greedy=False)
+    vars(nlp.processors["tokenize"]).pop("process", None)  # stanza's own rebuild of the draft
     fastinfer._forget(nlp)
     for kind, module in fastinfer._modules(nlp):
         if kind == "BiaffineScorer":
@@ -526,6 +528,7 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
             ex = Extractor(threads=1, parse="all", batch_sizes={"depparse": 1500})
             fastinfer.remove(ex.nlp)
             fastdecode.use_in(ex.nlp, greedy=False)  # the tree decoder without its greedy path
+            vars(ex.nlp.processors["tokenize"]).pop("process", None)  # stanza's sentence repair
         elif name == "speed-ups":
             ex = Extractor(threads=1, parse="all")
         elif name == "session-14":  # the default as session 14 left it (for session 15's gains)
