@@ -11,8 +11,10 @@ import pytest
 
 from quotattr.models.nerextra import (
     EXTRA_SOURCES,
+    curly_apostrophes,
     drop_misc,
     entity_counts,
+    merge_clitics,
     named_core,
     read_btc,
     read_crossner,
@@ -25,7 +27,7 @@ from quotattr.models.nerextra import (
     sample_extra,
     to_iob2,
 )
-from quotattr.models.train import build_parser, newswire_misc_names, prepare_ner_extra
+from quotattr.models.train import build_parser, newswire_misc_names, prepare_ner_extra, tokenizer_forms
 
 SHARED_EXTRA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ner-extra"
 TITLES = frozenset({"foreign", "secretary", "minister", "president"})
@@ -224,6 +226,51 @@ def test_nerextra_stage_adds_capped_extra_data_and_keeps_the_news_dev(tmp_path: 
     bad = build_parser().parse_args(["--out", str(tmp_path / "out"), "--ner-extra-sources", "conll2003"])
     with pytest.raises(SystemExit, match="unknown conll2003"):
         prepare_ner_extra(work, bad)
+
+
+def test_clitics_join_their_word_as_the_tokenizer_writes_them() -> None:
+    sent = [
+        ("Musk", "B-PER"),
+        ("'s", "O"),
+        ("plan", "O"),
+        ("We", "O"),
+        ("’re", "O"),
+        ("do", "O"),
+        ("n't", "O"),
+        ("McDonald", "B-ORG"),
+        ("'s", "I-ORG"),
+        ("Corp", "I-ORG"),
+        ('"', "O"),
+        ("'s", "O"),  # after punctuation: stays apart
+        ("'s", "B-ORG"),  # opens an entity: stays apart
+    ]
+    assert merge_clitics(sent) == [
+        ("Musk's", "B-PER"),
+        ("plan", "O"),
+        ("We’re", "O"),
+        ("don't", "O"),
+        ("McDonald's", "B-ORG"),
+        ("Corp", "I-ORG"),
+        ('"', "O"),
+        ("'s", "O"),
+        ("'s", "B-ORG"),
+    ]
+    assert merge_clitics([("'s", "O")]) == [("'s", "O")]
+    assert curly_apostrophes([("Musk's", "B-PER"), ("said", "O")]) == [("Musk’s", "B-PER"), ("said", "O")]
+
+
+def test_tokenizer_forms_rewrites_a_fraction_with_a_fixed_seed() -> None:
+    sents = [[("Ann", "B-PER"), ("'s", "O"), ("dog", "O")] for _ in range(200)] + [[("no", "O")]]
+    out, changed = tokenizer_forms(sents, 0.5)
+    assert len(out) == len(sents) and out[-1] == [("no", "O")]
+    assert 60 < changed < 140  # about half of the 200 that can change
+    assert {tuple(s) for s in out[:200]} <= {
+        (("Ann", "B-PER"), ("'s", "O"), ("dog", "O")),
+        (("Ann's", "B-PER"), ("dog", "O")),
+        (("Ann’s", "B-PER"), ("dog", "O")),
+    }
+    assert tokenizer_forms(sents, 0.5) == (out, changed)  # reproducible
+    assert tokenizer_forms(sents, 0.0) == (sents, 0)
 
 
 @pytest.mark.skipif(not SHARED_EXTRA.is_dir(), reason="../shared/data/ner-extra is not here (shared data absent)")

@@ -987,11 +987,37 @@ def prepare_ner_extra(work: Work, opts: argparse.Namespace) -> dict[str, Any]:
         extra.extend(picked)
         counts[source] = {"sentences": len(sents), "used": len(picked), **entity_counts(picked)}
     train = mix["train"] + newswire * max(opts.ner_news_repeat - 1, 0) + extra
+    if opts.ner_clitic_merge > 0:
+        train, merged = tokenizer_forms(train, opts.ner_clitic_merge)
+        counts["clitic_merge"] = {"fraction": opts.ner_clitic_merge, "sentences_changed": merged}
     random.Random(1234).shuffle(train)
     write_dataset([train, mix["dev"], mix["test"]], str(ner_dir), "en_newsextra")
     counts["train_sentences"] = len(train)
     counts["extra_sentences"] = len(extra)
     return counts
+
+
+def tokenizer_forms(
+    sents: list[list[tuple[str, str]]], fraction: float, seed: int = 1234
+) -> tuple[list[list[tuple[str, str]]], int]:
+    """``sents`` with a random ``fraction`` of them written as quotattr's tokenizer writes news
+    (:func:`quotattr.models.nerextra.merge_clitics`; every second of those with curly apostrophes),
+    and how many sentences that changed. The NER tagger then also learns the tokens it meets at
+    run time ("Tesla’s", "We’re"), which no training set here contains."""
+    from quotattr.models.nerextra import curly_apostrophes, merge_clitics
+
+    rng = random.Random(seed)
+    out: list[list[tuple[str, str]]] = []
+    changed = 0
+    for sent in sents:
+        if rng.random() < fraction:
+            merged = merge_clitics(sent)
+            if rng.random() < 0.5:
+                merged = curly_apostrophes(merged)
+            changed += merged != sent
+            sent = merged
+        out.append(sent)
+    return out, changed
 
 
 def stage_nerextra(work: Work, opts: argparse.Namespace) -> None:
@@ -1462,6 +1488,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=3000,
         help="nerextra: at most this many sentences of each extra source, drawn at random (tweets: half)",
+    )
+    p.add_argument(
+        "--ner-clitic-merge",
+        type=float,
+        default=0.0,
+        help="nerextra: the fraction of training sentences written with clitics joined to their word "
+        '("Musk\'s", "We\'re"; half of them with curly apostrophes), as quotattr\'s tokenizer gives the NER tagger',
     )
     p.add_argument(
         "--ner-news-repeat",
