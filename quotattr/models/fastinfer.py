@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: entries of each vocabulary cache (:func:`memoize_vocabs`)
-MEMO_SIZE = 1 << 17
+MEMO_SIZE = 1 << 15  # ~3 MB per vocabulary at most: characters, tags and the frequent words
 
 #: above this many distinct rows of a biaffine scorer's second input, :func:`grouped_forward`
 #: falls back to the plain matrix form (UPOS, the POS scorers' parent, has 17 tags + padding)
