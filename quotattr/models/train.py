@@ -1092,8 +1092,9 @@ def _ner_f1(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
     return res
 
 
-#: what ``--eval-parts`` may name (``test``: tagger + parser on EWT test, not in the default set)
-EVAL_PARTS = frozenset({"tokenize", "tagparse", "test", "ner", "seed"})
+#: what ``--eval-parts`` may name (``test``: tagger + parser on EWT test, ``nertest``: NER on the test
+#: splits; neither is in the default set)
+EVAL_PARTS = frozenset({"tokenize", "tagparse", "test", "ner", "nertest", "seed"})
 
 
 def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
@@ -1104,7 +1105,9 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
       LAS here is LAS with predicted tags; EWT dev and GUM dev;
     * NER: entity F1 per type on UNER-EWT dev and on the news-mix dev;
     * ``test`` (asked for by name): tagger + parser on EWT test, a check on the dev scores that
-      picked the models.
+      picked the models;
+    * ``nertest`` (asked for by name): the NER scores on the UNER-EWT and en-worldwide *test*
+      splits, the same check for an NER model picked on the dev splits.
     """
     from quotattr.models.casefallback import install as install_case_fallback
 
@@ -1154,6 +1157,8 @@ def stage_evaluate(work: Work, opts: argparse.Namespace) -> None:
     # 3. NER
     if "ner" in parts and ner_file.is_file():
         scores.update(_eval_ner(stanza, common, mdir, work.data / "ner"))
+    if "nertest" in parts and ner_file.is_file():
+        scores.update(_eval_ner(stanza, common, mdir, work.data / "ner", split="test"))
     # 4. the seed article: every person tagged PER, words/s of the whole pipeline (one call)
     seed = work.shared / "seed"
     if "seed" in parts and (seed / "article.txt").is_file() and ner_file.is_file():
@@ -1226,7 +1231,7 @@ def _eval_tagparse(
     return scores
 
 
-def _eval_ner(stanza: Any, common: dict[str, Any], mdir: Path, ner_dir: Path) -> dict[str, Any]:
+def _eval_ner(stanza: Any, common: dict[str, Any], mdir: Path, ner_dir: Path, split: str = "dev") -> dict[str, Any]:
     scores: dict[str, Any] = {}
     ner = stanza.Pipeline(
         processors="tokenize,ner",
@@ -1238,7 +1243,7 @@ def _eval_ner(stanza: Any, common: dict[str, Any], mdir: Path, ner_dir: Path) ->
     )
     keep = frozenset({"PER", "ORG", "LOC"})
     for name in ("en_uner", "en_worldwide-4class"):
-        path = ner_dir / f"{name}.dev.json"
+        path = ner_dir / f"{name}.{split}.json"
         if not path.is_file():
             continue
         sents = json.loads(path.read_text(encoding="utf-8"))
@@ -1246,8 +1251,8 @@ def _eval_ner(stanza: Any, common: dict[str, Any], mdir: Path, ner_dir: Path) ->
         gold_tags = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
         pdoc = ner(words)
         pred_tags = [[t.ner for t in s.tokens] for s in pdoc.sentences]
-        scores[f"ner_{name}_dev"] = {
-            "dataset": f"{name} dev (PER/ORG/LOC; MISC as O)",
+        scores[f"ner_{name}_{split}"] = {
+            "dataset": f"{name} {split} (PER/ORG/LOC; MISC as O)",
             **_ner_f1([[t for _, t in s] for s in gold_tags], pred_tags),
         }
     return scores
