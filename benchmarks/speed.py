@@ -469,10 +469,8 @@ items = [(d.doc_id, d.text) for d in read_ggt(sys.argv[2])][: kw.pop("docs")]
 before = kw.pop("stock", False)
 ex = quotattr.Extractor(threads=1, **kw)
 if before:
-    from quotattr.models import fastdecode, fastinfer
-    fastinfer.remove(ex.nlp)
-    fastdecode.use_in(ex.nlp, greedy=False)
-    vars(ex.nlp.processors["tokenize"]).pop("process", None)
+    from benchmarks.speed import as_before_issue_20
+    as_before_issue_20(ex.nlp)
 _, timing = run_corpus(ex, items, bulk=8, show_progress=False)
 print(json.dumps({"peak_rss_mb": peak_rss_mb(), "words_per_s": timing.words / timing.total_s}))
 """
@@ -493,16 +491,27 @@ def corpus_rss(gold: str, docs: int, **options: Any) -> dict[str, Any]:
     return out
 
 
+def as_before_issue_20(nlp: Any) -> None:
+    """Give one pipeline the code before issue 20: stanza's own scorers and sentence repair, no
+    inference mode, and the tree decoder without its greedy path (the parse scope and the parser's
+    batch size are the Extractor's options)."""
+    from quotattr.models import fastdecode, fastinfer, fasttokenize
+
+    fastinfer.remove(nlp)
+    fastdecode.use_in(nlp, greedy=False)
+    fasttokenize.remove(nlp)
+
+
 def _as_in_session_14(nlp: Any) -> None:
     """Undo session 15's speed-ups on one pipeline: the decoder's greedy path, the grouped POS
     scorers (back to the one-matmul form), the vocabulary caches and the direct sentence repair."""
     import types
 
-    from quotattr.models import fastdecode, fastinfer
+    from quotattr.models import fastdecode, fastinfer, fasttokenize
     from quotattr.models.fastbilinear import _fast_forward
 
     fastdecode.use_in(nlp, greedy=False)
-    vars(nlp.processors["tokenize"]).pop("process", None)  # stanza's own rebuild of the draft
+    fasttokenize.remove(nlp)  # stanza's own rebuild of the draft
     fastinfer._forget(nlp)
     for kind, module in fastinfer._modules(nlp):
         if kind == "BiaffineScorer":
@@ -520,15 +529,13 @@ def before_after(configs: Sequence[str] = ("before", "speed-ups", "after")) -> d
     greedy decoding, grouped POS scorers and vocabulary caches)."""
     from quotattr import Extractor
     from quotattr.lexicons import Lexicons
-    from quotattr.models import fastdecode, fastinfer
+    from quotattr.models import fastinfer
 
     out: dict[str, Any] = {}
     for name in configs:
         if name == "before":
             ex = Extractor(threads=1, parse="all", batch_sizes={"depparse": 1500})
-            fastinfer.remove(ex.nlp)
-            fastdecode.use_in(ex.nlp, greedy=False)  # the tree decoder without its greedy path
-            vars(ex.nlp.processors["tokenize"]).pop("process", None)  # stanza's sentence repair
+            as_before_issue_20(ex.nlp)
         elif name == "speed-ups":
             ex = Extractor(threads=1, parse="all")
         elif name == "session-14":  # the default as session 14 left it (for session 15's gains)

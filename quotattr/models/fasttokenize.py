@@ -20,7 +20,7 @@ from typing import Any
 
 from quotattr.models.fastdecode import _rebind
 
-__all__ = ["output_predictions", "scoped_process", "use_in"]
+__all__ = ["output_predictions", "remove", "scoped_process", "use_in"]
 
 
 def output_predictions(stock: Any, *args: Any, postprocessor: Any = None, **kwargs: Any) -> Any:
@@ -63,3 +63,10 @@ def use_in(pipeline: Any) -> bool:
         return False
     processor.process = types.MethodType(scoped_process(), processor)
     return True
+
+
+def remove(pipeline: Any) -> None:
+    """Give ``pipeline``'s tokenizer back stanza's own ``process`` (for side-by-side measurements)."""
+    processor = getattr(pipeline, "processors", {}).get("tokenize")
+    if processor is not None:
+        vars(processor).pop("process", None)
