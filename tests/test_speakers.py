@@ -393,3 +393,33 @@ def test_time_words_and_titles_of_documents(extractor: Any, text: str, name: str
 def test_an_index_that_added_points_said_nothing(extractor: Any) -> None:
     r = extractor("The Nikkei 225 index added 1.2 per cent to 20,402.27 as exporters rallied.")
     assert r.attributions == ()
+
+
+def test_a_one_word_name_does_not_outrank_the_person_introduced(extractor: Any) -> None:
+    # "Gillis" is a PER with nothing else to it (no first name, title, gender or report): a pronoun
+    # two sentences on still goes to the mayor the passage is about (it went to Gillis before)
+    r = extractor(
+        "Mayor Linda Hart walked to the park on Sunday. Her neighbour Gillis had planted the trees. "
+        "She said the city would pay for more of them."
+    )
+    s = _only(r).speaker
+    assert s is not None and (s.name, s.gender) == ("Linda Hart", Gender.FEMALE)
+    _check_offsets(r)
+
+
+def test_weak_person_needs_a_bare_one_word_name() -> None:
+    from quotattr.coref import weak_person
+    from quotattr.entities import DocEntity, EntityMention
+
+    def person(name: str, **fields: Any) -> DocEntity:
+        e = DocEntity(kind=SpeakerKind.PERSON, name=name, **fields)
+        e.mentions.append(EntityMention(0, 0, 0, len(name), 0, True, False))
+        return e
+
+    assert weak_person(person("Gillis"))
+    assert not weak_person(person("Linda Hart"))
+    assert not weak_person(person("Gillis", title="neighbour"))
+    assert not weak_person(person("Gillis", rank="Dr."))
+    assert not weak_person(person("Gillis", gender="male"))
+    speaker = person("Gillis")
+    assert not weak_person(speaker, frozenset({id(speaker.mentions[0])}))
