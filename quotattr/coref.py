@@ -23,10 +23,10 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from quotattr.document import DocView
-from quotattr.entities import DocEntity, Enclosing, EntityMention, EntityTable
+from quotattr.document import PERSON_TYPES, DocView
+from quotattr.entities import DocEntity, Enclosing, EntityMention, EntityTable, name_tokens
 
-__all__ = ["PRONOUN_GENDER", "Antecedent", "resolve_pronouns", "salience", "weak_person"]
+__all__ = ["PRONOUN_GENDER", "Antecedent", "place_names", "resolve_pronouns", "salience", "weak_person"]
 
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male", "she": "female", "her": "female"}
 #: how far back a pronoun looks for its person
@@ -68,7 +68,9 @@ class MentionIndex:
     """Every person mention of a document by position, so that a pronoun looks only at the mentions
     of its window, not at the whole article (a long document has thousands of both)."""
 
-    def __init__(self, persons: Sequence[DocEntity]) -> None:
+    def __init__(self, persons: Sequence[DocEntity], not_persons: frozenset[str] = frozenset()) -> None:
+        #: names the tagger calls a place or organisation elsewhere in the document (:func:`place_names`)
+        self.not_persons = not_persons
         pairs = sorted(((m.start, i, e, m) for e in persons for i, m in enumerate(e.mentions)), key=lambda x: x[:2])
         self._starts = [p[0] for p in pairs]
         self._items = [(p[2], p[3]) for p in pairs]
@@ -141,22 +143,34 @@ def salience(
         if total > 0:
             if gender is not None and e.gender == gender:
                 total *= 1.2
-            if weak_person(e, speakers):
+            if weak_person(e, speakers, index.not_persons):
                 total *= WEAK_PERSON
             scored.append((total, e))
     scored.sort(key=lambda x: -x[0])
     return scored
 
 
-def weak_person(e: DocEntity, speakers: frozenset[int] = frozenset()) -> bool:
-    """Is ``e`` a person on the tagger's word alone: a one-word name with no rank, title or gender
-    and no report of their own? News introduces people by full name, title or role, so such an
-    entity is often a tagging error ("TransLink", "Canada", a drug name, "Heart" of the Heart and
-    Stroke Foundation) — or a minor figure named once. Either way it should not make a pronoun
-    ambiguous as much as a person the article introduced."""
-    if e.rank is not None or e.title is not None or e.gender is not None or len(e.tokens) != 1:
+def weak_person(
+    e: DocEntity, speakers: frozenset[int] = frozenset(), not_persons: frozenset[str] = frozenset()
+) -> bool:
+    """Is ``e`` a person on the tagger's word alone? Nothing but the PER tag says so — no rank, title
+    or gender, no report of their own — and either the name is one word or the tagger calls the same
+    name a place or organisation elsewhere in the document (``not_persons``, :func:`place_names`).
+    News introduces people by full name, title or role, so such an entity is often a tagging error
+    ("TransLink", "Canada’s", a drug name, "Nova Scotia's" in "Nova Scotia's chief medical officer")
+    — or a minor figure named once. Either way it should not make a pronoun ambiguous as much as a
+    person the article introduced."""
+    if e.rank is not None or e.title is not None or e.gender is not None:
         return False
-    return not any(id(m) in speakers for m in e.mentions)
+    if any(id(m) in speakers for m in e.mentions):
+        return False
+    tokens = e.tokens
+    return len(tokens) == 1 or " ".join(tokens) in not_persons
+
+
+def place_names(view: DocView) -> frozenset[str]:
+    """The names (lower-cased, without a possessive) of the document's non-person entities."""
+    return frozenset(" ".join(name_tokens(ent.text)) for ent in view.entities if ent.type not in PERSON_TYPES)
 
 
 def _named_in(view: DocView, index: MentionIndex, content: Sequence[tuple[int, int]], word: int) -> set[int]:

@@ -23,7 +23,15 @@ from collections.abc import Mapping, Sequence
 import attrs
 import regex
 
-from quotattr.coref import AMBIGUITY_RATIO, PRONOUN_GENDER, Antecedent, MentionIndex, resolve_pronouns, salience
+from quotattr.coref import (
+    AMBIGUITY_RATIO,
+    PRONOUN_GENDER,
+    Antecedent,
+    MentionIndex,
+    place_names,
+    resolve_pronouns,
+    salience,
+)
 from quotattr.decompose import FIRST_PERSON, INVISIBLE, ParsedMention, clean, is_name, parse_mention
 from quotattr.document import PERSON_TYPES, DocView
 from quotattr.entities import (
@@ -591,9 +599,12 @@ def resolve_mentions(
                 _add_entity(table, view, pm)
     phrase_words = Enclosing(list(parsed))  # word ranges: a person mention inside a speaker phrase
     speaker_mentions = frozenset(
-        id(m) for e in table.persons for m in e.mentions if phrase_words.contains(m.first, m.last)
+        id(m)
+        for e in table.persons
+        for m in e.mentions
+        if phrase_words.contains(m.first, m.last) and not _possessor(view, m.first, m.last)
     )
-    resolver.index = MentionIndex(table.persons)
+    resolver.index = MentionIndex(table.persons, place_names(view))
     not_in: dict[int, Sequence[tuple[int, int]]] = {}
     for p, spans in (said or {}).items():
         if p[0] == p[1] and parsed[p].pronoun is not None:
@@ -601,6 +612,16 @@ def resolve_mentions(
     resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions, resolver.index, not_in)
     out = {p: resolver.resolve(p, parsed[p]) for p in sorted(parsed, key=lambda r: view.words[r[0]].start)}
     return out, resolver
+
+
+def _possessor(view: DocView, first: int, last: int) -> bool:
+    """Do words [first, last] modify a noun as its possessor ("Nova Scotia's chief medical officer")?
+    A possessor inside a speaker phrase is not who spoke."""
+    for k in range(first, last + 1):
+        w = view.words[k]
+        if not first <= w.head <= last:
+            return w.deprel == "nmod:poss"
+    return False
 
 
 def _gender_of(cl: SpeakerCluster) -> tuple[Gender, tuple[tuple[int, int], ...]]:

@@ -423,3 +423,15 @@ def test_weak_person_needs_a_bare_one_word_name() -> None:
     assert not weak_person(person("Gillis", gender="male"))
     speaker = person("Gillis")
     assert not weak_person(speaker, frozenset({id(speaker.mentions[0])}))
+    # a name the tagger calls a place or organisation elsewhere in the document
+    assert weak_person(person("Nova Scotia"), not_persons=frozenset({"nova scotia"}))
+    assert not weak_person(person("Nova Scotia", title="premier"), not_persons=frozenset({"nova scotia"}))
+
+
+def test_a_possessor_in_the_speaker_phrase_does_not_compete_with_the_speaker(extractor: Any) -> None:
+    # the tagger calls "Jordan's" a person; the possessor of the role is not who spoke, so the
+    # later "she" is hers without a competitor, and her gender is stated (it was unknown before)
+    r = extractor("Lena Vogt, Jordan's chief economist, said prices would rise. The increase will be small, she said.")
+    last = r.attributions[-1]
+    assert last.speaker is not None and (last.speaker.name, last.speaker.gender) == ("Lena Vogt", Gender.FEMALE)
+    assert last.resolution is Resolution.PRONOUN
