@@ -419,7 +419,8 @@ class SpeakerResolver:
 
     def _person_before_appositive(self, first: int) -> DocEntity | None:
         """A person named earlier in the sentence and followed by a comma, with nothing but appositive
-        material (no finite verb, no quote mark, no other person) between them and word ``first``."""
+        material (no finite verb, no quote mark, no other person but a possessor or the object of a
+        preposition: "e.GO’s founder", "manager with Heart and Stroke") between them and word ``first``."""
         view = self.view
         sent = view.words[first].sent
         floor = view.sentences[sent][0]
@@ -436,8 +437,11 @@ class SpeakerResolver:
                 if pm.kind is SpeakerKind.PERSON and pm.name and is_name(pm.name, self.lex):
                     return self.table.person_named(name_tokens(pm.name)) or self._new_entity(pm)
             possessor = k + 1 < len(view.words) and view.words[k + 1].text in ("'s", "’s")
-            if (k in ends and not possessor) or is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
-                return None  # (a possessor inside the appositive is not another person: "e.GO’s founder")
+            if k in ends and not possessor and not _prepositional(view, k):
+                return None  # (a possessor inside the appositive is not another person: "e.GO’s founder",
+                # nor is the object of a preposition in it: "manager with Heart and Stroke")
+            if is_quote_char(w.text) or w.text in (".", ";", ":", "?", "!"):
+                return None
             if w.upos == "AUX" or (w.upos == "VERB" and w.xpos not in ("VBN", "VBG")):
                 return None
             k -= 1
@@ -612,6 +616,17 @@ def resolve_mentions(
     resolver.pronouns = resolve_pronouns(view, table, quote_spans, speaker_mentions, resolver.index, not_in)
     out = {p: resolver.resolve(p, parsed[p]) for p in sorted(parsed, key=lambda r: view.words[r[0]].start)}
     return out, resolver
+
+
+def _prepositional(view: DocView, last: int) -> bool:
+    """Is the name ending at word ``last`` the object of a preposition (or a conjunct of one): "with
+    Heart and Stroke", "at Smith Barney"? Inside an appositive that is where the person works, not a
+    second person."""
+    k = last
+    seen = 0
+    while view.words[k].deprel in ("flat", "compound", "conj") and view.words[k].head >= 0 and seen < 8:
+        k, seen = view.words[k].head, seen + 1
+    return view.words[k].deprel.split(":")[0] in ("nmod", "obl") and bool(view.deps(k, "case"))
 
 
 def _possessor(view: DocView, first: int, last: int) -> bool:

@@ -435,3 +435,15 @@ def test_a_possessor_in_the_speaker_phrase_does_not_compete_with_the_speaker(ext
     last = r.attributions[-1]
     assert last.speaker is not None and (last.speaker.name, last.speaker.gender) == ("Lena Vogt", Gender.FEMALE)
     assert last.resolution is Resolution.PRONOUN
+
+
+def test_an_organisation_tagged_as_persons_inside_the_appositive_is_not_a_second_person(extractor: Any) -> None:
+    # the tagger calls "Heart" a person; as the object of "with" inside Dana Kerr's appositive it is
+    # where she works, so the phrase the cue found ("Manitoba") is still her appositive (it was the
+    # speaker "Manitoba" before)
+    r = extractor(
+        "Dana Kerr, health promotion and outreach manager with Heart and Stroke in Manitoba, said the "
+        "changes were overdue."
+    )
+    s = _only(r).speaker
+    assert s is not None and s.name == "Dana Kerr"
