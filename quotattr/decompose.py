@@ -397,6 +397,8 @@ def title_and_org(segment: str, lex: Lexicons) -> tuple[str | None, str | None]:
         found = _appositive_head(seg, lex)
     if found is None:
         bare = _strip_possessor(_strip_det(seg))
+        if _POSSESSIVE_END_RE.search(bare):
+            return None, None  # a possessor alone ("Vancouver's Bo Horvat") is a place or team, no employer
         return None, (bare if bare and bare[:1].isupper() and len(bare.split()) <= 8 else None)
     t_start, t_end = found
     title = seg[t_start:t_end]

@@ -253,6 +253,9 @@ def build_pipeline(
     from quotattr.models import fasttokenize
 
     fasttokenize.use_in(pipeline)  # same sentences, without stanza's rebuild of the draft
+    from quotattr.models import nerwords
+
+    nerwords.use_in(pipeline)  # the NER tagger reads words ("Durning" "’s"), as it was trained
     set_parse_scope(pipeline, parse, lexicons)
     from quotattr.models import fastinfer
 

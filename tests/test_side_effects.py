@@ -75,6 +75,15 @@ def test_building_an_extractor_leaves_stanza_and_torch_alone() -> None:
     doc = ex.nlp("Maj. Gen. Tahsin Khafaji spoke. Col. Myles Caggins agreed.")
     assert [s.text for s in doc.sentences] == ["Maj. Gen. Tahsin Khafaji spoke.", "Col. Myles Caggins agreed."]
 
+    # quotattr's NER processor (only) tags words
+    from stanza.pipeline.ner_processor import NERProcessor
+
+    from quotattr.models.nerwords import word_level_process
+
+    ner = ex.nlp.processors["ner"]
+    assert vars(ner)["process"].__func__ is word_level_process
+    assert vars(NERProcessor)["process"] is not word_level_process  # stanza's class is untouched
+
 
 def test_trusted_loading_is_invisible_to_other_threads(tmp_path: Path) -> None:
     import torch
