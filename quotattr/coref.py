@@ -7,8 +7,9 @@ salient as their strongest earlier mention — a recent sentence (halved per sen
 subject, a name that is not a modifier ("the Trump administration"), the speaker of an earlier
 quote — and a person whose gender the text already stated must agree with the pronoun. (The
 strongest mention rather than the sum over all: ggt-dev named-speaker accuracy 0.787 → 0.791.)
-A person the text gives nothing but a one-word name counts half (:func:`weak_person`): that is
-where the tagger's false persons are ("TransLink", "Canada’s", a drug name).
+A person on the tagger's word alone — no rank, title, gender or report, and a one-word name or a
+name tagged a place or organisation elsewhere in the article — counts half (:func:`weak_person`):
+that is where the tagger's false persons are ("TransLink", "Canada’s", a drug name).
 A pronoun resolved without a close competitor becomes a mention of its person in turn.
 Names inside quotation marks are the speaker's words, not the reporter's, and do not count.
 
@@ -34,7 +35,7 @@ MAX_SENTENCES_BACK = 8
 MAX_PARAGRAPHS_BACK = 12
 #: a competitor this close to the winner's salience makes the pronoun ambiguous
 AMBIGUITY_RATIO = 0.6
-#: the salience of a person the text gives nothing but a one-word name (see :func:`weak_person`)
+#: the factor on the salience of a person on the tagger's word alone (see :func:`weak_person`)
 WEAK_PERSON = 0.5
 
 _RECENT = 100.0
