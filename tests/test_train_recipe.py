@@ -324,3 +324,14 @@ def test_dev_summary_names_the_best_score_and_the_tail() -> None:
     curve = [0.8052, 0.8159, 0.8139, 0.8130, 0.8111]
     assert dev_summary(curve) == {"best_dev": 0.8159, "dev_curve_tail": [0.8139, 0.8130, 0.8111]}
     assert dev_summary([]) == {"best_dev": None, "dev_curve_tail": []}
+
+
+def test_ner_patience_reaches_stanzas_trainer() -> None:
+    from stanza.models import ner_tagger
+
+    from quotattr.models.train import build_parser, patience_arg
+
+    opts = build_parser().parse_args(["--out", "w", "--stage", "ner", "--ner-patience-steps", "8500"])
+    assert opts.ner_patience_steps == 8500 and patience_arg(None) == []
+    args = ner_tagger.parse_args([*patience_arg(opts.ner_patience_steps), "--mode", "train"])
+    assert args["max_steps_no_improve"] == 8500

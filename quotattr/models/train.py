@@ -232,6 +232,12 @@ def steps_arg(value: int | None) -> list[str]:
     return ["--max_steps", str(value)] if value else []
 
 
+def patience_arg(value: int | None) -> list[str]:
+    """stanza's NER stops after this many steps without a new best dev score (its default 2,500);
+    a leave-one-out comparison needs every run to reach the same step."""
+    return ["--max_steps_no_improve", str(value)] if value else []
+
+
 # --------------------------------------------------------------------------------------------
 # CoNLL-U helpers
 
@@ -869,6 +875,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
             *ner_known_words_arg(opts.ner_known_words_only),
             *(["--finetune", "--finetune_load_name", str(Path(warm).resolve())] if warm else []),
             *steps_arg(opts.ner_steps),
+            *patience_arg(opts.ner_patience_steps),
             "--eval_interval",
             str(opts.eval_interval),
             "--save_dir",
@@ -889,6 +896,7 @@ def stage_ner(work: Work, opts: argparse.Namespace) -> None:
         {
             "dataset": name,
             "max_steps": opts.ner_steps,
+            "patience_steps": opts.ner_patience_steps,
             "warm_start": opts.ner_warm_start,
             "case_fallback": opts.ner_case_fallback,
             "lr": opts.ner_lr,
@@ -1416,6 +1424,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pos-steps", type=int, default=4000)
     p.add_argument("--depparse-steps", type=int, default=5000)
     p.add_argument("--ner-steps", type=int, default=6000)
+    p.add_argument(
+        "--ner-patience-steps",
+        type=int,
+        help="NER: stop after this many steps without a new best dev score (stanza's default 2,500); "
+        "set it to --ner-steps to make every run go the whole way, as a leave-one-out comparison needs",
+    )
     p.add_argument("--pos-minutes", type=float, help="stop POS training after this long (keeps its best model)")
     p.add_argument(
         "--pos-lr", type=float, help="POS learning rate (stanza's default 3e-3; lower it to continue a warm start)"
