@@ -163,10 +163,10 @@ def weak_person(
     person the article introduced."""
     if e.rank is not None or e.title is not None or e.gender is not None:
         return False
-    if any(id(m) in speakers for m in e.mentions):
-        return False
     tokens = e.tokens
-    return len(tokens) == 1 or " ".join(tokens) in not_persons
+    if len(tokens) != 1 and " ".join(tokens) not in not_persons:
+        return False
+    return not any(id(m) in speakers for m in e.mentions)  # last: the one check that scans mentions
 
 
 def place_names(view: DocView) -> frozenset[str]:

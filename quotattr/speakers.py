@@ -44,6 +44,7 @@ from quotattr.entities import (
     name_tokens,
 )
 from quotattr.lexicons import Lexicons
+from quotattr.mentions import _phrase_head
 from quotattr.model import Gender, Resolution, Span, Speaker, SpeakerKind
 from quotattr.quotes import is_quote_char
 
@@ -632,11 +633,7 @@ def _prepositional(view: DocView, last: int) -> bool:
 def _possessor(view: DocView, first: int, last: int) -> bool:
     """Do words [first, last] modify a noun as its possessor ("Nova Scotia's chief medical officer")?
     A possessor inside a speaker phrase is not who spoke."""
-    for k in range(first, last + 1):
-        w = view.words[k]
-        if not first <= w.head <= last:
-            return w.deprel == "nmod:poss"
-    return False
+    return view.words[_phrase_head(view, (first, last))].deprel == "nmod:poss"
 
 
 def _gender_of(cl: SpeakerCluster) -> tuple[Gender, tuple[tuple[int, int], ...]]:
