@@ -20,41 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from quotattr.models.nerextra import CLITICS, Sentence, curly_apostrophes, merge_clitics
-
-
-def read_bio(path: Path) -> list[Sentence]:
-    """Sentences of a ``word<TAB>tag`` file (blank lines between sentences)."""
-    sents: list[Sentence] = []
-    cur: Sentence = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if cur:
-                sents.append(cur)
-                cur = []
-            continue
-        word, tag = line.split("\t")[:2]
-        cur.append((word, tag))
-    if cur:
-        sents.append(cur)
-    return sents
-
-
-def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Entities (first, last, type) of IOB2 or BIOES tags."""
-    out: list[tuple[int, int, str]] = []
-    start: int | None = None
-    kind = ""
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, k = tag.partition("-")
-        if prefix in ("B", "S", "O") or (prefix in ("I", "E") and k != kind):
-            if start is not None:
-                out.append((start, i - 1, kind))
-            start, kind = (i, k) if prefix != "O" else (None, "")
-        if prefix in ("E", "S") and start is not None:
-            out.append((start, i, kind))
-            start, kind = None, ""
-    return out
+from quotattr.models.nerextra import CLITICS, Sentence, curly_apostrophes, merge_clitics, read_columns
+from quotattr.models.train import _iob_spans
 
 
 def char_entities(words: Sequence[str], tags: Sequence[str]) -> set[tuple[int, int, str]]:
@@ -64,7 +31,7 @@ def char_entities(words: Sequence[str], tags: Sequence[str]) -> set[tuple[int, i
     for w in words:
         offsets.append((pos, pos + len(w)))
         pos += len(w)
-    return {(offsets[a][0], offsets[b][1], k) for a, b, k in spans(tags)}
+    return {(offsets[a][0], offsets[b - 1][1], k) for a, b, k in _iob_spans(list(tags))}
 
 
 def has_clitic(sent: Sentence) -> bool:
@@ -110,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging_level="ERROR",
     )
     for path in args.files:
-        sents = [s for s in read_bio(path) if has_clitic(s)]
+        with path.open(encoding="utf-8") as fh:
+            sents = [s for s in read_columns(fh) if has_clitic(s)]
         for curly in (False, True):
             data = [curly_apostrophes(s) if curly else s for s in sents]
             tokens = score(nlp, [merge_clitics(s) for s in data])
