@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.ner_errors import tagger
 from quotattr.models.nerextra import CLITICS, Sentence, curly_apostrophes, merge_clitics, read_columns
 from quotattr.models.train import _iob_spans
 
@@ -58,24 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--models", default="bundled", help="model set: bundled (default) or a directory with a manifest")
     args = ap.parse_args(argv)
 
-    import stanza
-
-    from quotattr.models import verify_model_set
-    from quotattr.nlp import resolve_model_set
-
-    info = resolve_model_set(args.models)
-    paths = verify_model_set(info.path)
-    nlp = stanza.Pipeline(
-        "en",
-        dir=str(info.path),
-        processors="tokenize,ner",
-        tokenize_pretokenized=True,
-        tokenize_model_path=str(paths["tokenize"]),
-        ner_model_path=str(paths["ner"]),
-        ner_pretrain_path=str(paths["pretrain"]),
-        download_method=None,
-        logging_level="ERROR",
-    )
+    nlp = tagger(args.models)
     for path in args.files:
         with path.open(encoding="utf-8") as fh:
             sents = [s for s in read_columns(fh) if has_clitic(s)]
