@@ -397,6 +397,13 @@ def mention_for_cue(
     return found, how
 
 
+def _name_word(view: DocView, k: int) -> bool:
+    """Is word ``k`` part of a name ("Theresa May said", "Brian May said"), not the modal or adverb
+    that a word of ``SKIP_BEFORE_CUE`` is elsewhere?"""
+    w = view.words[k]
+    return w.upos == "PROPN" or w.is_person
+
+
 def _not_a_subject(view: DocView, cue: int, phrase: tuple[int, int], lex: Lexicons) -> bool:
     """Is the phrase right before the cue a time adverbial ("Wells Fargo just this month announced")
     or the end of a participle clause of the cue's ("Trump, speaking to a group in Virginia, said")?"""
@@ -410,7 +417,7 @@ def _mention_for_cue(
 ) -> tuple[tuple[int, int] | None, str]:
     k = cue - 1
     while k >= floor and (
-        view.words[k].text.lower() in SKIP_BEFORE_CUE
+        (view.words[k].text.lower() in SKIP_BEFORE_CUE and not _name_word(view, k))
         or (view.words[k].upos in ("ADV", "AUX") and view.words[k].text.lower() not in RELATIVE_WORDS)
         or view.words[k].text == ","
     ):

@@ -449,3 +449,23 @@ def test_a_possessor_in_the_speaker_phrase_does_not_compete_with_the_speaker(ext
     last = r.attributions[-1]
     assert last.speaker is not None and (last.speaker.name, last.speaker.gender) == ("Lena Vogt", Gender.FEMALE)
     assert last.resolution is Resolution.PRONOUN
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        # "may" before a cue is usually the modal ("officials may have said"); as a name it stays
+        ("British Prime Minister Theresa May said on Tuesday that talks would continue.", "Theresa May"),
+        ("Green party leader Elizabeth May said the plan was a disgrace.", "Elizabeth May"),
+    ],
+)
+def test_a_name_that_is_also_a_skipped_word_keeps_its_last_word(extractor: Any, text: str, mention: str) -> None:
+    a = _only(extractor(text))
+    assert a.mention is not None and a.mention.text.endswith(mention)
+    assert a.resolution is Resolution.NAME
+    assert a.speaker is not None and a.speaker.name == mention
+
+
+def test_a_modal_before_the_cue_is_still_skipped(extractor: Any) -> None:
+    a = _only(extractor("Smith may have said that the plan was dead."))
+    assert a.mention is not None and a.mention.text == "Smith"
