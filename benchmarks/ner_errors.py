@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from quotattr.models.nerextra import read_columns
-from quotattr.models.train import _iob_fix, _iob_spans, _norm_tag
+from quotattr.models.train import _iob_spans, _norm_sentence
 
 __all__ = ["TYPES", "Breakdown", "classify", "main", "tagger"]
 
@@ -110,7 +110,7 @@ def breakdowns(
     out = {t: Breakdown(t) for t in TYPES}
     keep = frozenset(TYPES)
     for k, (ws, gt, pt) in enumerate(zip(words, gold_tags, pred_tags, strict=True)):
-        gold, pred = (_iob_spans(_tags(ws, tags, keep)) for tags in (gt, pt))
+        gold, pred = (_iob_spans([t for _, t in _norm_sentence(zip(ws, tags, strict=True), keep)]) for tags in (gt, pt))
         for t, b in out.items():
             b.gold += sum(1 for g in gold if g[2] == t)
             b.pred += sum(1 for p in pred if p[2] == t)
@@ -119,11 +119,6 @@ def breakdowns(
                 b.categories[cat] += 1
                 b.errors.append((cat, k, ent))
     return out
-
-
-def _tags(words: Sequence[str], tags: Sequence[str], keep: frozenset[str]) -> list[str]:
-    """IOB2 tags of PER/ORG/LOC only, an I- that starts an entity made B-, as the recipe scores them."""
-    return [t for _, t in _iob_fix([(w, _norm_tag(t, keep)) for w, t in zip(words, tags, strict=True)])]
 
 
 def _example(words: Sequence[str], ent: Entity, width: int = 6) -> str:

@@ -413,6 +413,12 @@ def _iob_fix(sent: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _norm_sentence(sent: Iterable[tuple[str, str]], keep: frozenset[str]) -> list[tuple[str, str]]:
+    """(word, tag) pairs with the tags as the recipe trains and scores them: IOB2 over the types in
+    ``keep`` only (``_norm_tag``), an I- that opens an entity made B- (``_iob_fix``)."""
+    return _iob_fix([(w, _norm_tag(t, keep)) for w, t in sent])
+
+
 def _iob_spans(tags: list[str]) -> set[tuple[int, int, str]]:
     """(start, end, label) of the entities in an IOB2/BIOES tag sequence (end exclusive)."""
     out: set[tuple[int, int, str]] = set()
@@ -580,7 +586,7 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
         ("dev", "en_ewt-ud-dev.iob2"),
         ("test", "en_ewt-ud-test.iob2"),
     ):
-        sets[split] = [_iob_fix([(w, _norm_tag(t, keep)) for w, t in s]) for s in _iob_sentences(uner / fname)]
+        sets[split] = [_norm_sentence(s, keep) for s in _iob_sentences(uner / fname)]
     ner_dir = work.data / "ner"
     ner_dir.mkdir(parents=True, exist_ok=True)
     write_dataset([sets["train"], sets["dev"], sets["test"]], str(ner_dir), "en_uner")
@@ -597,7 +603,7 @@ def prepare_ner(work: Work, opts: argparse.Namespace) -> dict[str, int]:
     mix: dict[str, list[list[tuple[str, str]]]] = {}
     for split in ("train", "dev", "test"):
         sents = json.loads((ner_dir / f"en_worldwide-4class.{split}.json").read_text(encoding="utf-8"))
-        mix[split] = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
+        mix[split] = [_norm_sentence(((w["text"], w["ner"]) for w in s), keep) for s in sents]
     places = frozenset(
         " ".join(w for w, t in s[a:b])
         for s in (*mix["train"], *sets["train"])
@@ -1256,7 +1262,7 @@ def _eval_ner(stanza: Any, common: dict[str, Any], mdir: Path, ner_dir: Path, sp
             continue
         sents = json.loads(path.read_text(encoding="utf-8"))
         words = [[w["text"] for w in s] for s in sents]
-        gold_tags = [_iob_fix([(w["text"], _norm_tag(w["ner"], keep)) for w in s]) for s in sents]
+        gold_tags = [_norm_sentence(((w["text"], w["ner"]) for w in s), keep) for s in sents]
         pdoc = ner(words)
         pred_tags = [[t.ner for t in s.tokens] for s in pdoc.sentences]
         scores[f"ner_{name}_{split}"] = {
