@@ -9,6 +9,7 @@ from quotattr.models.train import (
     _conll_scores,
     _gum_mentions,
     _iob_spans,
+    _ner_f1,
     dev_summary,
     dropout_args,
     gum_commercial,
@@ -174,6 +175,14 @@ def test_iob_spans_reads_iob2_and_bioes() -> None:
         (4, 6, "ORG"),
         (6, 7, "LOC"),
     }
+
+
+def test_ner_f1_gives_each_type_and_the_micro_f1_over_all_of_them() -> None:
+    gold = [["B-PER", "I-PER", "O", "S-ORG"], ["B-LOC", "O", "B-ORG"]]
+    pred = [["B-PER", "I-PER", "O", "S-LOC"], ["B-LOC", "O", "B-PER"]]
+    # PER 1 right of 1 gold / 2 predicted, ORG 0 of 2, LOC 1 of 1 / 2; all: 2 right, 4 gold, 4 predicted
+    assert _ner_f1(gold, pred) == {"per_f1": 66.67, "org_f1": 0.0, "loc_f1": 66.67, "all_f1": 50.0}
+    assert _ner_f1([["O"]], [["S-PER"]]) == {}
 
 
 def test_seed_check_allows_a_generational_suffix_outside_the_entity() -> None:

@@ -1084,7 +1084,8 @@ def _score_files(gold: Path, system: Path) -> dict[str, float]:
 
 
 def _ner_f1(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
-    """Entity-level precision/recall/F1 per type from IOB tag sequences (BIOES accepted)."""
+    """Entity-level F1 per type from IOB tag sequences (BIOES accepted), and ``all_f1``: the micro F1
+    over every type, the one figure that says whether a model is better on a data set as a whole."""
     spans = _iob_spans
     tp: dict[str, int] = {}
     n_gold: dict[str, int] = {}
@@ -1103,6 +1104,8 @@ def _ner_f1(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
         p = tp.get(label, 0) / n_pred[label] if n_pred.get(label) else 0.0
         r = tp.get(label, 0) / n_gold[label]
         res[f"{label.lower()}_f1"] = round(200 * p * r / (p + r), 2) if p + r else 0.0
+    if n_gold:
+        res["all_f1"] = round(200 * sum(tp.values()) / (sum(n_gold.values()) + sum(n_pred.values())), 2)
     return res
 
 
